@@ -1,0 +1,3 @@
+"""Tandem: a relationship-centric CRM."""
+
+__version__ = "0.1.0"

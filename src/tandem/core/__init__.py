@@ -1,0 +1,1 @@
+"""The engine: entities, relation types and relations, properties, history, trash."""

@@ -1,0 +1,50 @@
+import os
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from gunicorn.app.base import BaseApplication
+
+from tandem.wsgi import application
+
+
+class _Server(BaseApplication):
+    """Gunicorn serving Tandem's WSGI application with options from the command line."""
+
+    def __init__(self, options: dict) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        return application
+
+
+class Command(BaseCommand):
+    help = "Serve Tandem with gunicorn (static files by whitenoise). Ctrl+C stops it."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--host", default=os.environ.get("TANDEM_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("TANDEM_PORT", 8000)))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("TANDEM_WORKERS", 2))
+        )
+
+    def handle(self, *args, host: str, port: int, workers: int, **options) -> None:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(
+            _("Tandem is serving on http://%(host)s:%(port)s/ — press Ctrl+C to stop.")
+            % {"host": host, "port": port}
+        )
+        self.stdout.flush()
+        _Server(
+            {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "accesslog": "-",
+                "graceful_timeout": 10,
+            }
+        ).run()

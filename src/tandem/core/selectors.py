@@ -1,0 +1,76 @@
+"""Reading the engine's data: each function costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from tandem.core.models import Entity, HistoryEntry, Relation, RelationType
+from tandem.core.search import fold
+
+
+@dataclass
+class RelationGroup:
+    """The relations of one entity through one relation type: "is a customer of: A, D"."""
+
+    relation_type: RelationType
+    relations: list[Relation] = field(default_factory=list)
+
+
+def relations_of(entity: Entity, *, include_trashed: bool = True) -> list[Relation]:
+    """Every relation whose subject is ``entity``, with type and object, in one query."""
+    relations = (
+        Relation.objects.filter(subject_id=entity.pk)
+        .select_related("type", "object")
+        .order_by("type__predicate", "object__label", "pk")
+    )
+    if not include_trashed:
+        relations = relations.filter(object__is_deleted=False)
+    return list(relations)
+
+
+def grouped_relations_of(entity: Entity, *, include_trashed: bool = True) -> list[RelationGroup]:
+    """``relations_of`` grouped by relation type, in one query."""
+    groups: dict[str, RelationGroup] = {}
+    for relation in relations_of(entity, include_trashed=include_trashed):
+        groups.setdefault(relation.type_id, RelationGroup(relation.type)).relations.append(
+            relation
+        )
+    return list(groups.values())
+
+
+def relation_types_for(entity: Entity) -> QuerySet[RelationType]:
+    """Enabled, public relation types whose subject may be ``entity`` (by type; properties are
+    checked when linking)."""
+    restrictions = RelationType.subject_types.through.objects.filter(
+        relationtype_id=OuterRef("pk")
+    )
+    return (
+        RelationType.objects.filter(enabled=True, is_internal=False)
+        .filter(
+            ~Exists(restrictions)
+            | Exists(restrictions.filter(contenttype_id=entity.entity_type_id))
+        )
+        .select_related("reverse")
+    )
+
+
+def history_of(entity: Entity) -> QuerySet[HistoryEntry]:
+    return HistoryEntry.objects.filter(entity=entity).select_related("user")
+
+
+def search_entities(
+    text: str, *, types: Iterable[int] = (), include_trashed: bool = False
+) -> QuerySet[Entity]:
+    """Entities whose folded text contains every word of ``text`` (case- and accent-blind)."""
+    entities = Entity.objects.all()
+    if not include_trashed:
+        entities = entities.filter(is_deleted=False)
+    types = list(types)
+    if types:
+        entities = entities.filter(entity_type_id__in=types)
+    for word in fold(text).split():
+        entities = entities.filter(search_text__contains=word)
+    return entities.order_by("label", "pk")

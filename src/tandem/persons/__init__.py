@@ -1,0 +1,1 @@
+"""Persons: contacts, organisations, addresses, choice lists and managed organisations."""
