@@ -41,11 +41,14 @@ def reachable(url: str) -> str | None:
             import MySQLdb
 
             MySQLdb.connect(
-                host=parts.hostname, port=parts.port or 3306, user=parts.username or "root",
-                password=parts.password or "", database=parts.path.lstrip("/"),
+                host=parts.hostname,
+                port=parts.port or 3306,
+                user=parts.username or "root",
+                password=parts.password or "",
+                database=parts.path.lstrip("/"),
                 connect_timeout=5,
             ).close()
-    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as error:
         return str(error).strip()
     return None
 
@@ -58,10 +61,14 @@ def run(title: str, command: list[str], env: dict[str, str] | None = None) -> bo
 def main() -> int:
     results: dict[str, str] = {}
     totals = {"passed": 0, "failed": 0, "skipped": 0}
-    results["ruff"] = "ok" if (
-        run("ruff check", [str(BIN / "ruff"), "check", "."])
-        and run("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."])
-    ) else "FAILED"
+    results["ruff"] = (
+        "ok"
+        if (
+            run("ruff check", [str(BIN / "ruff"), "check", "."])
+            and run("ruff format --check", [str(BIN / "ruff"), "format", "--check", "."])
+        )
+        else "FAILED"
+    )
     for name, url in DATABASES.items():
         env = dict(os.environ)
         env.pop("DATABASE_URL", None)

@@ -44,7 +44,8 @@ def make_org(user):
 def make_contact(user):
     def make(first_name: str, last_name: str = "", **data) -> Contact:
         return create_entity(
-            user=user, model=Contact,
+            user=user,
+            model=Contact,
             data={"first_name": first_name, "last_name": last_name, **data},
         )
 

@@ -114,7 +114,9 @@ def _database() -> dict:
     elif engine.endswith("mysql"):
         options.setdefault("charset", "utf8mb4")
         options.setdefault("isolation_level", "read committed")
-        config.setdefault("TEST", {}).update({"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"})
+        config.setdefault("TEST", {}).update(
+            {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+        )
     return config
 
 
@@ -146,9 +148,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Behind HTTPS in production, TANDEM_HTTPS=true turns on secure cookies, the redirection to
+# HTTPS and HSTS; `tandem check --deploy` is then clean.
+HTTPS = _env_flag("TANDEM_HTTPS")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_flag("TANDEM_SECURE_COOKIES")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

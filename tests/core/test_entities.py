@@ -44,8 +44,9 @@ def test_search_is_case_and_accent_blind(make_org, make_contact):
 
 def test_label_and_search_text_follow_every_update(user, make_org):
     organisation = make_org("Old name")
-    updated = update_entity(user=user, entity=organisation, data={"name": "Électricité Neuve"},
-                            version=1)
+    updated = update_entity(
+        user=user, entity=organisation, data={"name": "Électricité Neuve"}, version=1
+    )
     entity = Entity.objects.get(pk=organisation.pk)
     assert (entity.label, updated.version) == ("Électricité Neuve", 2)
     assert "electricite neuve" in entity.search_text
@@ -61,7 +62,8 @@ def test_create_records_history(user, make_org):
 def test_update_records_each_changed_field_old_to_new(user, make_org):
     organisation = make_org("A", website="a.example")
     update_entity(
-        user=user, entity=organisation,
+        user=user,
+        entity=organisation,
         data={"name": "A2", "website": "a.example", "billing_address": {"city": "Lyon"}},
         version=1,
     )
@@ -79,9 +81,7 @@ def test_update_without_change_keeps_the_version(user, make_org):
     assert not HistoryEntry.objects.filter(kind=HistoryEntry.Kind.EDITED).exists()
 
 
-def test_update_from_a_stale_version_is_refused_and_overwrites_nothing(
-    user, other_user, make_org
-):
+def test_update_from_a_stale_version_is_refused_and_overwrites_nothing(user, other_user, make_org):
     organisation = make_org("A")
     update_entity(user=other_user, entity=organisation, data={"name": "Theirs"}, version=1)
     with pytest.raises(ConflictError) as conflict:
@@ -95,15 +95,15 @@ def test_update_from_a_stale_version_is_refused_and_overwrites_nothing(
 def test_update_with_invalid_data_writes_nothing(user, make_org):
     organisation = make_org("A")
     with pytest.raises(ValidationError) as error:
-        update_entity(user=user, entity=organisation, data={"name": "", "email": "nope"},
-                      version=1)
+        update_entity(user=user, entity=organisation, data={"name": "", "email": "nope"}, version=1)
     assert set(error.value.message_dict) == {"name", "email"}
     organisation.refresh_from_db()
     assert (organisation.name, organisation.version) == ("A", 1)
 
 
-@pytest.mark.parametrize("field", ["uuid", "version", "is_deleted", "label", "is_managed",
-                                   "created", "entity_type"])
+@pytest.mark.parametrize(
+    "field", ["uuid", "version", "is_deleted", "label", "is_managed", "created", "entity_type"]
+)
 def test_services_refuse_bookkeeping_fields(user, make_org, field):
     with pytest.raises(ValidationError) as error:
         create_entity(user=user, model=Organisation, data={"name": "A", field: "x"})

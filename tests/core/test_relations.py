@@ -25,12 +25,16 @@ pytestmark = pytest.mark.django_db
 def test_link_writes_the_relation_and_its_reverse(user, make_org, our_company):
     customer = make_org("B")
     relation = link(
-        user=user, subject=customer, relation_type=c.REL_SUB_CUSTOMER_SUPPLIER,
+        user=user,
+        subject=customer,
+        relation_type=c.REL_SUB_CUSTOMER_SUPPLIER,
         object=our_company,
     )
     reverse = relation.reverse
     assert (reverse.subject_id, reverse.type_id, reverse.object_id) == (
-        our_company.pk, c.REL_OBJ_CUSTOMER_SUPPLIER, customer.pk,
+        our_company.pk,
+        c.REL_OBJ_CUSTOMER_SUPPLIER,
+        customer.pk,
     )
     relation.refresh_from_db()
     assert relation.reverse_id == reverse.pk
@@ -42,13 +46,19 @@ def test_link_shares_note_and_validity_period_with_the_reverse(user, make_org, m
     employer = make_org("X")
     marcel = make_contact("Marcel", "Dupont")
     relation = link(
-        user=user, subject=marcel, relation_type=c.REL_SUB_EMPLOYED_BY, object=employer,
-        note="Head of sales", start_date=datetime.date(2019, 1, 1),
+        user=user,
+        subject=marcel,
+        relation_type=c.REL_SUB_EMPLOYED_BY,
+        object=employer,
+        note="Head of sales",
+        start_date=datetime.date(2019, 1, 1),
         end_date=datetime.date(2022, 6, 30),
     )
     reverse = Relation.objects.get(pk=relation.reverse_id)
     assert (reverse.note, reverse.start_date, reverse.end_date) == (
-        "Head of sales", datetime.date(2019, 1, 1), datetime.date(2022, 6, 30),
+        "Head of sales",
+        datetime.date(2019, 1, 1),
+        datetime.date(2022, 6, 30),
     )
     update_relation(user=user, relation=relation, note="CEO", start_date=None, end_date=None)
     reverse.refresh_from_db()
@@ -58,8 +68,11 @@ def test_link_shares_note_and_validity_period_with_the_reverse(user, make_org, m
 def test_link_refuses_a_period_that_ends_before_it_starts(user, make_org, make_contact):
     with pytest.raises(RelationRefused, match="ends before it starts"):
         link(
-            user=user, subject=make_contact("Ann"), relation_type=c.REL_SUB_EMPLOYED_BY,
-            object=make_org("X"), start_date=datetime.date(2022, 1, 1),
+            user=user,
+            subject=make_contact("Ann"),
+            relation_type=c.REL_SUB_EMPLOYED_BY,
+            object=make_org("X"),
+            start_date=datetime.date(2022, 1, 1),
             end_date=datetime.date(2021, 1, 1),
         )
     assert not Relation.objects.exists()
@@ -67,8 +80,7 @@ def test_link_refuses_a_period_that_ends_before_it_starts(user, make_org, make_c
 
 def test_link_records_history_on_both_entities(user, make_org, our_company):
     customer = make_org("B")
-    link(user=user, subject=customer, relation_type=c.REL_SUB_CUSTOMER_SUPPLIER,
-         object=our_company)
+    link(user=user, subject=customer, relation_type=c.REL_SUB_CUSTOMER_SUPPLIER, object=our_company)
     mine = HistoryEntry.objects.get(entity=customer, kind=HistoryEntry.Kind.RELATED)
     theirs = HistoryEntry.objects.get(entity=our_company, kind=HistoryEntry.Kind.RELATED)
     assert mine.data["predicate"] == "is a customer of"
@@ -82,8 +94,12 @@ def test_link_refuses_a_contact_as_subject_of_an_organisation_only_type(
     user, make_org, make_contact
 ):
     with pytest.raises(RelationRefused) as refused:
-        link(user=user, subject=make_org("A"), relation_type=c.REL_SUB_SUBSIDIARY,
-             object=make_contact("Marcel"))
+        link(
+            user=user,
+            subject=make_org("A"),
+            relation_type=c.REL_SUB_SUBSIDIARY,
+            object=make_contact("Marcel"),
+        )
     assert "“A”" in refused.value.message
     assert "has as subsidiary" in refused.value.message
     assert "“Marcel”" in refused.value.message
@@ -93,8 +109,12 @@ def test_link_refuses_a_contact_as_subject_of_an_organisation_only_type(
 
 def test_link_refuses_an_organisation_as_subject_of_a_contact_only_type(user, make_org):
     with pytest.raises(RelationRefused, match="organisation"):
-        link(user=user, subject=make_org("A"), relation_type=c.REL_SUB_EMPLOYED_BY,
-             object=make_org("B"))
+        link(
+            user=user,
+            subject=make_org("A"),
+            relation_type=c.REL_SUB_EMPLOYED_BY,
+            object=make_org("B"),
+        )
 
 
 def test_link_refuses_an_entity_linked_to_itself(user, make_org):
@@ -120,8 +140,9 @@ def test_link_refuses_a_disabled_type(user, make_org, relation_type):
     )
     assert not relation_type(c.REL_OBJ_PARTNER).enabled
     with pytest.raises(RelationRefused, match="disabled"):
-        link(user=user, subject=make_org("A"), relation_type=c.REL_SUB_PARTNER,
-             object=make_org("B"))
+        link(
+            user=user, subject=make_org("A"), relation_type=c.REL_SUB_PARTNER, object=make_org("B")
+        )
 
 
 def test_link_refuses_an_internal_type_through_the_public_service(user, make_org):
@@ -148,8 +169,7 @@ def test_link_refuses_a_duplicate_but_get_or_link_returns_the_existing(user, mak
     # The reverse side is the same pair seen from the other end: also a duplicate.
     with pytest.raises(RelationRefused, match="already exists"):
         link(user=user, subject=b, relation_type=c.REL_OBJ_PARTNER, object=a)
-    again, created = get_or_link(user=user, subject=a, relation_type=c.REL_SUB_PARTNER,
-                                 object=b)
+    again, created = get_or_link(user=user, subject=a, relation_type=c.REL_SUB_PARTNER, object=b)
     assert (again.pk, created) == (first.pk, False)
     assert Relation.objects.count() == 2
 
@@ -168,9 +188,12 @@ def test_link_refuses_an_unknown_type(user, make_org):
 
 def _vip_only_pair(user):
     vip = PropertyType.objects.get(pk=c.PROP_IS_VIP)
-    side, reverse = create_relation_type(
-        user=user, subject_predicate="sponsors", object_predicate="is sponsored by",
-        subject_properties=[vip], object_forbidden_properties=[vip],
+    side, _reverse = create_relation_type(
+        user=user,
+        subject_predicate="sponsors",
+        object_predicate="is sponsored by",
+        subject_properties=[vip],
+        object_forbidden_properties=[vip],
     )
     return vip, side
 
@@ -196,9 +219,12 @@ def test_link_refuses_an_object_with_a_forbidden_property(user, make_org):
 
 def test_custom_type_limits_subject_and_object_types(user, make_org, make_contact):
     org_type = Organisation.get_entity_type()
-    side, reverse = create_relation_type(
-        user=user, subject_predicate="is a prospect of", object_predicate="has as prospect",
-        subject_types=[org_type], object_types=[org_type],
+    side, _reverse = create_relation_type(
+        user=user,
+        subject_predicate="is a prospect of",
+        object_predicate="has as prospect",
+        subject_types=[org_type],
+        object_types=[org_type],
     )
     link(user=user, subject=make_org("C"), relation_type=side, object=make_org("D"))
     with pytest.raises(RelationRefused, match="object"):
@@ -210,8 +236,11 @@ def test_unlink_removes_both_sides_and_records_history(user, make_org):
     relation = link(user=user, subject=a, relation_type=c.REL_SUB_PARTNER, object=b)
     unlink(user=user, relation=Relation.objects.get(pk=relation.reverse_id))
     assert not Relation.objects.exists()
-    kinds = set(HistoryEntry.objects.filter(kind=HistoryEntry.Kind.UNRELATED)
-                .values_list("entity_id", flat=True))
+    kinds = set(
+        HistoryEntry.objects.filter(kind=HistoryEntry.Kind.UNRELATED).values_list(
+            "entity_id", flat=True
+        )
+    )
     assert kinds == {a.pk, b.pk}
 
 
@@ -223,7 +252,7 @@ def test_link_refuses_an_inactive_user(user, make_org):
 
 
 def test_properties_are_unchanged_by_a_refused_link(user, make_org):
-    vip, side = _vip_only_pair(user)
+    _vip, side = _vip_only_pair(user)
     with pytest.raises(RelationRefused):
         link(user=user, subject=make_org("A"), relation_type=side, object=make_org("B"))
     assert not Property.objects.exists()
@@ -231,6 +260,7 @@ def test_properties_are_unchanged_by_a_refused_link(user, make_org):
 
 
 def test_contact_type_is_accepted_where_allowed(user, make_contact, our_company):
-    relation = link(user=user, subject=make_contact("Ann"), relation_type=c.REL_SUB_PROSPECT,
-                    object=our_company)
+    relation = link(
+        user=user, subject=make_contact("Ann"), relation_type=c.REL_SUB_PROSPECT, object=our_company
+    )
     assert Contact.objects.get(pk=relation.subject_id).first_name == "Ann"

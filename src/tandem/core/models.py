@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.search import fold
+from tandem.core.values import display_value
 
 LABEL_MAX_LENGTH = 255
 SEARCH_TEXT_MAX_LENGTH = 1000
@@ -41,22 +42,37 @@ class Entity(models.Model):
 
     uuid = models.UUIDField(_("UUID"), default=uuid.uuid4, unique=True, editable=False)
     entity_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, editable=False, related_name="+",
+        ContentType,
+        on_delete=models.PROTECT,
+        editable=False,
+        related_name="+",
         verbose_name=_("entity type"),
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("owner"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
     )
     created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     modified = models.DateTimeField(_("modified"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     modified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False,
-        related_name="+", verbose_name=_("modified by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("modified by"),
     )
     description = models.TextField(_("description"), blank=True)
     is_deleted = models.BooleanField(_("in the trash"), default=False, editable=False)
@@ -69,8 +85,18 @@ class Entity(models.Model):
     #: Fields the services manage themselves; never part of an edit's diff.
     bookkeeping_fields = frozenset(
         {
-            "id", "uuid", "entity_type", "created", "modified", "created_by", "modified_by",
-            "is_deleted", "version", "label", "search_text", "entity_ptr",
+            "id",
+            "uuid",
+            "entity_type",
+            "created",
+            "modified",
+            "created_by",
+            "modified_by",
+            "is_deleted",
+            "version",
+            "label",
+            "search_text",
+            "entity_ptr",
         }
     )
 
@@ -83,6 +109,10 @@ class Entity(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def save(self, *args, **kwargs) -> None:
+        self.refresh_denormalised_fields()
+        super().save(*args, **kwargs)
 
     @classmethod
     def get_entity_type(cls) -> ContentType:
@@ -110,17 +140,11 @@ class Entity(models.Model):
         self.label = self.compute_label()[:LABEL_MAX_LENGTH]
         self.search_text = self.compute_search_text()
 
-    def save(self, *args, **kwargs) -> None:
-        self.refresh_denormalised_fields()
-        super().save(*args, **kwargs)
-
     def assign(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         """Set fields from ``data``; return the changes as ``{field, old, new}`` for history.
 
         Children override it for fields that are more than one column (addresses).
         """
-        from tandem.core.services.history import display_value
-
         changes = []
         for name, value in data.items():
             old = display_value(getattr(self, name))
@@ -169,11 +193,16 @@ class Property(models.Model):
     """One entity carries one property type."""
 
     type = models.ForeignKey(
-        PropertyType, on_delete=models.PROTECT, related_name="properties",
+        PropertyType,
+        on_delete=models.PROTECT,
+        related_name="properties",
         verbose_name=_("type"),
     )
     entity = models.ForeignKey(
-        Entity, on_delete=models.CASCADE, related_name="properties", db_index=False,
+        Entity,
+        on_delete=models.CASCADE,
+        related_name="properties",
+        db_index=False,
         verbose_name=_("entity"),
     )
 
@@ -198,7 +227,10 @@ class RelationType(models.Model):
     id = models.CharField(primary_key=True, max_length=100, editable=False)
     predicate = models.CharField(_("predicate"), max_length=100)
     reverse = models.OneToOneField(
-        "self", on_delete=models.CASCADE, null=True, related_name="+",
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
         verbose_name=_("reverse side"),
     )
     subject_types = models.ManyToManyField(
@@ -208,7 +240,9 @@ class RelationType(models.Model):
         PropertyType, blank=True, related_name="+", verbose_name=_("required subject properties")
     )
     subject_forbidden_properties = models.ManyToManyField(
-        PropertyType, blank=True, related_name="+",
+        PropertyType,
+        blank=True,
+        related_name="+",
         verbose_name=_("forbidden subject properties"),
     )
     is_custom = models.BooleanField(_("custom"), default=True, editable=False)
@@ -232,20 +266,31 @@ class Relation(models.Model):
     (object, type.reverse, subject). Both sides share note and validity period."""
 
     subject = models.ForeignKey(
-        Entity, on_delete=models.CASCADE, related_name="relations", db_index=False,
+        Entity,
+        on_delete=models.CASCADE,
+        related_name="relations",
+        db_index=False,
         verbose_name=_("subject"),
     )
     type = models.ForeignKey(
-        RelationType, on_delete=models.PROTECT, related_name="relations",
+        RelationType,
+        on_delete=models.PROTECT,
+        related_name="relations",
         verbose_name=_("type"),
     )
     object = models.ForeignKey(
-        Entity, on_delete=models.CASCADE, related_name="+", verbose_name=_("object"),
+        Entity,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("object"),
     )
     # SET_NULL, not CASCADE: when a pair goes, the pointers are cleared before the rows are
     # deleted, which MySQL's immediate foreign-key checks need.
     reverse = models.OneToOneField(
-        "self", on_delete=models.SET_NULL, null=True, related_name="+",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("reverse side"),
     )
     note = models.TextField(_("note"), blank=True)
@@ -253,8 +298,12 @@ class Relation(models.Model):
     end_date = models.DateField(_("valid until"), null=True, blank=True)
     created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
@@ -295,8 +344,12 @@ class HistoryEntry(models.Model):
         PROPERTY_REMOVED = "property_removed", _("property removed")
 
     entity = models.ForeignKey(
-        Entity, on_delete=models.SET_NULL, null=True, related_name="history",
-        db_index=False, verbose_name=_("entity"),
+        Entity,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="history",
+        db_index=False,
+        verbose_name=_("entity"),
     )
     entity_label = models.CharField(_("entity"), max_length=LABEL_MAX_LENGTH)
     entity_type = models.ForeignKey(
@@ -305,7 +358,10 @@ class HistoryEntry(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     date = models.DateTimeField(_("date"), default=timezone.now)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("user"),
     )
     #: Kind-specific details: ``changes`` [{field, old, new}], ``relation_type``,
@@ -320,3 +376,14 @@ class HistoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_label}: {self.get_kind_display()}"
+
+
+class PopulateMark(models.Model):
+    """A step of the default data that has run once; it is not run again, so that what users
+    deleted or renamed afterwards stays as they left it."""
+
+    key = models.CharField(max_length=100, unique=True)
+    done = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.key

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.translation import gettext_noop
 
-from tandem.core.models import PropertyType, RelationType
+from tandem.core.models import PopulateMark, PropertyType, RelationType
 
 REL_SUB_OWNS = "core-subject_owns"
 REL_OBJ_OWNS = "core-object_owns"
@@ -37,7 +37,7 @@ def ensure_property_type(
 
 def ensure_relation_type(
     subject: tuple[str, str],
-    object: tuple[str, str],  # noqa: A002 - the sentence's own word
+    object: tuple[str, str],
     *,
     subject_models: Iterable[type[models.Model]] = (),
     object_models: Iterable[type[models.Model]] = (),
@@ -64,6 +64,12 @@ def ensure_relation_type(
     side.subject_properties.set(subject_properties)
     reverse.subject_properties.set(object_properties)
     return side
+
+
+def first_time(key: str) -> bool:
+    """True the first time it is asked for ``key`` (and records it), False ever after."""
+    _mark, created = PopulateMark.objects.get_or_create(key=key)
+    return created
 
 
 def populate() -> None:

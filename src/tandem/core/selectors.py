@@ -35,18 +35,14 @@ def grouped_relations_of(entity: Entity, *, include_trashed: bool = True) -> lis
     """``relations_of`` grouped by relation type, in one query."""
     groups: dict[str, RelationGroup] = {}
     for relation in relations_of(entity, include_trashed=include_trashed):
-        groups.setdefault(relation.type_id, RelationGroup(relation.type)).relations.append(
-            relation
-        )
+        groups.setdefault(relation.type_id, RelationGroup(relation.type)).relations.append(relation)
     return list(groups.values())
 
 
 def relation_types_for(entity: Entity) -> QuerySet[RelationType]:
     """Enabled, public relation types whose subject may be ``entity`` (by type; properties are
     checked when linking)."""
-    restrictions = RelationType.subject_types.through.objects.filter(
-        relationtype_id=OuterRef("pk")
-    )
+    restrictions = RelationType.subject_types.through.objects.filter(relationtype_id=OuterRef("pk"))
     return (
         RelationType.objects.filter(enabled=True, is_internal=False)
         .filter(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.exceptions import ActionRefused
 from tandem.core.models import Entity
-from tandem.core.services.history import display_value
+from tandem.core.values import display_value
 from tandem.persons.validators import (
     normalise_phones,
     validate_extra_emails,
@@ -89,8 +89,13 @@ class Address(models.Model):
         verbose_name_plural = _("addresses")
 
     def __str__(self) -> str:
-        parts = [self.street, self.po_box, f"{self.postal_code} {self.city}".strip(),
-                 self.region, self.country]
+        parts = [
+            self.street,
+            self.po_box,
+            f"{self.postal_code} {self.city}".strip(),
+            self.region,
+            self.country,
+        ]
         return ", ".join(part.replace("\n", ", ") for part in parts if part)
 
 
@@ -108,15 +113,27 @@ class PersonBase(Entity):
     )
     website = models.CharField(_("website"), max_length=200, blank=True)
     sector = models.ForeignKey(
-        Sector, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("sector"),
+        Sector,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("sector"),
         related_name="+",
     )
     billing_address = models.ForeignKey(
-        Address, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Address,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("billing address"),
     )
     shipping_address = models.ForeignKey(
-        Address, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Address,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("shipping address"),
     )
 
@@ -133,7 +150,8 @@ class PersonBase(Entity):
     def assign(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         """Like Entity.assign, with addresses given as ``{"city": …}`` dictionaries."""
         addresses = {
-            name: value for name, value in data.items()
+            name: value
+            for name, value in data.items()
             if name in self.address_fields and isinstance(value, dict)
         }
         plain = {name: value for name, value in data.items() if name not in addresses}
@@ -145,8 +163,10 @@ class PersonBase(Entity):
             unknown = set(values) - set(Address.editable_fields)
             if unknown:
                 raise ValidationError(
-                    {name: gettext("Unknown address field(s): %(fields)s.")
-                     % {"fields": ", ".join(sorted(unknown))}}
+                    {
+                        name: gettext("Unknown address field(s): %(fields)s.")
+                        % {"fields": ", ".join(sorted(unknown))}
+                    }
                 )
             for key, value in values.items():
                 old = display_value(getattr(address, key))
@@ -184,8 +204,9 @@ class PersonBase(Entity):
 
     def delete(self, *args, **kwargs):
         address_ids = [
-            address_id for address_id in
-            (getattr(self, f"{name}_id") for name in self.address_fields) if address_id
+            address_id
+            for address_id in (getattr(self, f"{name}_id") for name in self.address_fields)
+            if address_id
         ]
         result = super().delete(*args, **kwargs)
         Address.objects.filter(pk__in=address_ids).delete()
@@ -199,16 +220,28 @@ class Organisation(PersonBase):
 
     name = models.CharField(_("name"), max_length=200)
     legal_form = models.ForeignKey(
-        LegalForm, on_delete=models.SET_NULL, null=True, blank=True,
-        verbose_name=_("legal form"), related_name="+",
+        LegalForm,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("legal form"),
+        related_name="+",
     )
     staff_size = models.ForeignKey(
-        StaffSize, on_delete=models.SET_NULL, null=True, blank=True,
-        verbose_name=_("staff size"), related_name="+",
+        StaffSize,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("staff size"),
+        related_name="+",
     )
     employees = models.PositiveIntegerField(_("number of employees"), null=True, blank=True)
     capital = models.DecimalField(
-        _("capital"), max_digits=18, decimal_places=2, null=True, blank=True,
+        _("capital"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     annual_revenue = models.DecimalField(
@@ -232,22 +265,25 @@ class Organisation(PersonBase):
     def _check_not_last_managed(self, message: str) -> None:
         if not self.is_managed:
             return
-        others = Organisation.objects.filter(is_managed=True, is_deleted=False).exclude(
-            pk=self.pk
-        )
-        if not others.exists():
+        # Lock every managed row, so two concurrent calls cannot each remove "another" one.
+        managed = Organisation.objects.select_for_update().filter(is_managed=True, is_deleted=False)
+        if not [pk for pk in managed.values_list("pk", flat=True) if pk != self.pk]:
             raise ActionRefused(message % {"entity": self.label})
 
     def check_can_trash(self) -> None:
         self._check_not_last_managed(
-            gettext("“%(entity)s” is the last organisation managed by us: it cannot be "
-                    "moved to the trash. Mark another organisation as managed first.")
+            gettext(
+                "“%(entity)s” is the last organisation managed by us: it cannot be "
+                "moved to the trash. Mark another organisation as managed first."
+            )
         )
 
     def check_can_delete(self) -> None:
         self._check_not_last_managed(
-            gettext("“%(entity)s” is the last organisation managed by us: it cannot be "
-                    "deleted. Mark another organisation as managed first.")
+            gettext(
+                "“%(entity)s” is the last organisation managed by us: it cannot be "
+                "deleted. Mark another organisation as managed first."
+            )
         )
 
 
@@ -257,8 +293,12 @@ class Contact(PersonBase):
     search_fields = ("email", "extra_emails", "nickname", "department")
 
     civility = models.ForeignKey(
-        Civility, on_delete=models.SET_NULL, null=True, blank=True,
-        verbose_name=_("civility"), related_name="+",
+        Civility,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("civility"),
+        related_name="+",
     )
     prefix = models.CharField(_("prefix"), max_length=50, blank=True)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
@@ -267,25 +307,39 @@ class Contact(PersonBase):
     suffix = models.CharField(_("suffix"), max_length=50, blank=True)
     nickname = models.CharField(_("nickname"), max_length=100, blank=True)
     position = models.ForeignKey(
-        Position, on_delete=models.SET_NULL, null=True, blank=True,
-        verbose_name=_("position"), related_name="+",
+        Position,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("position"),
+        related_name="+",
     )
     department = models.CharField(_("department"), max_length=100, blank=True)
     birth_day = models.PositiveSmallIntegerField(
-        _("birthday: day"), null=True, blank=True,
+        _("birthday: day"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
     )
     birth_month = models.PositiveSmallIntegerField(
-        _("birthday: month"), null=True, blank=True,
+        _("birthday: month"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     birth_year = models.PositiveSmallIntegerField(
-        _("birthday: year"), null=True, blank=True,
+        _("birthday: year"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1000), MaxValueValidator(9999)],
     )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="contact", verbose_name=_("user account"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact",
+        verbose_name=_("user account"),
     )
 
     class Meta:

@@ -19,8 +19,12 @@ def set_managed(*, user: User | None, organisation: Organisation, managed: bool)
     """Mark or unmark ``organisation`` as one of ours; there is always at least one."""
     check_permission(user, "configure")
     with transaction.atomic():
-        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        given, organisation = (
+            organisation,
+            Organisation.objects.select_for_update().get(pk=organisation.pk),
+        )
         if organisation.is_managed == managed:
+            given.is_managed = managed
             return
         if managed and organisation.is_deleted:
             raise ActionRefused(
@@ -29,12 +33,17 @@ def set_managed(*, user: User | None, organisation: Organisation, managed: bool)
             )
         if not managed:
             organisation._check_not_last_managed(
-                _("“%(entity)s” is the last organisation managed by us: mark another one "
-                  "as managed first.")
+                _(
+                    "“%(entity)s” is the last organisation managed by us: mark another one "
+                    "as managed first."
+                )
             )
         Organisation.objects.filter(pk=organisation.pk).update(is_managed=managed)
+        given.is_managed = managed
         record(
-            organisation, HistoryEntry.Kind.EDITED, user,
+            organisation,
+            HistoryEntry.Kind.EDITED,
+            user,
             changes=[{"field": "is_managed", "old": not managed, "new": managed}],
         )
 
@@ -49,7 +58,8 @@ TRANSFORMATIONS = {
     "prospect": (constants.REL_SUB_PROSPECT, gettext_noop("Transform into a prospect")),
     "suspect": (constants.REL_SUB_SUSPECT, gettext_noop("Transform into a suspect")),
     "inactive_customer": (
-        constants.REL_SUB_INACTIVE, gettext_noop("Transform into an inactive customer")
+        constants.REL_SUB_INACTIVE,
+        gettext_noop("Transform into an inactive customer"),
     ),
     "supplier": (constants.REL_OBJ_CUSTOMER_SUPPLIER, gettext_noop("Transform into a supplier")),
     "partner": (constants.REL_SUB_PARTNER, gettext_noop("Transform into a partner")),
@@ -69,7 +79,7 @@ def transform(
         if len(candidates) != 1:
             raise ActionRefused(_("Choose which of our organisations this is about."))
         managed = candidates[0]
-    elif not managed.is_managed:
+    elif not Organisation.objects.filter(pk=managed.pk, is_managed=True, is_deleted=False).exists():
         raise ActionRefused(
             _("“%(entity)s” is not one of our organisations.") % {"entity": managed.label}
         )

@@ -34,14 +34,11 @@ def validate_phones(value: Any) -> None:
         if phone.get("kind") not in PHONE_KINDS:
             raise ValidationError(
                 _("Phone number %(position)s: “%(kind)s” is not a kind of phone (%(kinds)s).")
-                % {"position": position, "kind": phone.get("kind"),
-                   "kinds": ", ".join(PHONE_KINDS)}
+                % {"position": position, "kind": phone.get("kind"), "kinds": ", ".join(PHONE_KINDS)}
             )
         number = phone.get("number")
         if not isinstance(number, str) or not number.strip():
-            raise ValidationError(
-                _("Phone number %(position)s is empty.") % {"position": position}
-            )
+            raise ValidationError(_("Phone number %(position)s is empty.") % {"position": position})
         if len(number) > PHONE_MAX_LENGTH:
             raise ValidationError(
                 _("Phone number %(position)s is longer than %(max)s characters.")
@@ -60,8 +57,11 @@ def validate_phones(value: Any) -> None:
 def normalise_phones(phones: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Strip numbers and make the first number primary when none is."""
     normalised = [
-        {"kind": phone.get("kind", "other"), "number": str(phone.get("number", "")).strip(),
-         "primary": bool(phone.get("primary", False))}
+        {
+            "kind": phone.get("kind", "other"),
+            "number": str(phone.get("number", "")).strip(),
+            "primary": bool(phone.get("primary", False)),
+        }
         for phone in phones
     ]
     if normalised and not any(phone["primary"] for phone in normalised):

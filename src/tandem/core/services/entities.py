@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from tandem.core.exceptions import ActionRefused, ConflictError
 from tandem.core.models import Entity, HistoryEntry, Relation, User
 from tandem.core.permissions import check_permission
-from tandem.core.services.history import display_value, record, relation_data
+from tandem.core.services.history import record, relation_data
+from tandem.core.values import display_value
 
 
 def _check_settable(model: type[Entity], data: dict[str, Any]) -> None:

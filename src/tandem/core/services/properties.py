@@ -25,10 +25,17 @@ def add_property(*, user: User | None, entity: Entity, property_type: PropertyTy
     try:
         with transaction.atomic():
             prop = Property.objects.create(entity=entity, type=property_type)
-            record(entity, HistoryEntry.Kind.PROPERTY_ADDED, user,
-                   property_type=property_type.pk, property=property_type.text)
+            record(
+                entity,
+                HistoryEntry.Kind.PROPERTY_ADDED,
+                user,
+                property_type=property_type.pk,
+                property=property_type.text,
+            )
     except IntegrityError:
-        raise ActionRefused(_("“%(entity)s” already has the property “%(property)s”.") % names)
+        raise ActionRefused(
+            _("“%(entity)s” already has the property “%(property)s”.") % names
+        ) from None
     return prop
 
 
@@ -42,5 +49,10 @@ def remove_property(*, user: User | None, entity: Entity, property_type: Propert
                 _("“%(entity)s” does not have the property “%(property)s”.")
                 % {"entity": entity.label, "property": property_type}
             )
-        record(entity, HistoryEntry.Kind.PROPERTY_REMOVED, user,
-               property_type=property_type.pk, property=property_type.text)
+        record(
+            entity,
+            HistoryEntry.Kind.PROPERTY_REMOVED,
+            user,
+            property_type=property_type.pk,
+            property=property_type.text,
+        )

@@ -21,9 +21,7 @@ def _check_predicate(field: str, predicate: str) -> str:
         raise ValidationError({field: _("Write the verb of this side, e.g. “is a partner of”.")})
     max_length = RelationType._meta.get_field("predicate").max_length
     if len(predicate) > max_length:
-        raise ValidationError(
-            {field: _("At most %(max)s characters.") % {"max": max_length}}
-        )
+        raise ValidationError({field: _("At most %(max)s characters.") % {"max": max_length}})
     return predicate
 
 
@@ -47,12 +45,17 @@ def create_relation_type(
     key = uuid.uuid4().hex[:12]
     with transaction.atomic():
         side = RelationType.objects.create(
-            id=f"custom-{key}-subject", predicate=subject_predicate, is_custom=True,
+            id=f"custom-{key}-subject",
+            predicate=subject_predicate,
+            is_custom=True,
             is_copiable=is_copiable,
         )
         reverse = RelationType.objects.create(
-            id=f"custom-{key}-object", predicate=object_predicate, is_custom=True,
-            is_copiable=is_copiable, reverse=side,
+            id=f"custom-{key}-object",
+            predicate=object_predicate,
+            is_custom=True,
+            is_copiable=is_copiable,
+            reverse=side,
         )
         side.reverse = reverse
         side.save(update_fields=["reverse"])
@@ -78,8 +81,8 @@ def set_relation_type_enabled(
 def _check_custom(relation_type: RelationType) -> None:
     if not relation_type.is_custom:
         raise ActionRefused(
-            _("“%(type)s” is a built-in relation type: it can be disabled, not changed or "
-              "deleted.") % {"type": relation_type}
+            _("“%(type)s” is a built-in relation type: it can be disabled, not changed or deleted.")
+            % {"type": relation_type}
         )
 
 
@@ -97,9 +100,7 @@ def update_relation_type(
     object_predicate = _check_predicate("object_predicate", object_predicate)
     with transaction.atomic():
         RelationType.objects.filter(pk=relation_type.pk).update(predicate=subject_predicate)
-        RelationType.objects.filter(pk=relation_type.reverse_id).update(
-            predicate=object_predicate
-        )
+        RelationType.objects.filter(pk=relation_type.reverse_id).update(predicate=object_predicate)
 
 
 def delete_relation_type(
@@ -114,8 +115,11 @@ def delete_relation_type(
         if in_use.exists():
             if not force:
                 raise ActionRefused(
-                    _("“%(type)s” is used by relations: remove them first, or force the "
-                      "deletion to remove them too.") % {"type": relation_type}
+                    _(
+                        "“%(type)s” is used by relations: remove them first, or force the "
+                        "deletion to remove them too."
+                    )
+                    % {"type": relation_type}
                 )
             in_use.update(reverse=None)
             in_use.delete()

@@ -43,7 +43,9 @@ def check_link(
         if entity.is_deleted:
             _refuse(
                 _("“%(entity)s” is in the trash.") % {"entity": entity.label},
-                subject, relation_type, obj,
+                subject,
+                relation_type,
+                obj,
             )
     properties = {entity_id: set() for entity_id in (subject.pk, obj.pk)}
     for entity_id, type_id in Property.objects.filter(
@@ -59,21 +61,27 @@ def check_link(
             _refuse(
                 _("this relation type does not accept the type “%(type)s” as %(role)s.")
                 % {"type": entity.entity_type.model_class()._meta.verbose_name, "role": role},
-                subject, relation_type, obj,
+                subject,
+                relation_type,
+                obj,
             )
         missing = side.subject_properties.exclude(pk__in=properties[entity.pk]).first()
         if missing:
             _refuse(
                 _("“%(entity)s” must have the property “%(property)s”.")
                 % {"entity": entity.label, "property": missing},
-                subject, relation_type, obj,
+                subject,
+                relation_type,
+                obj,
             )
         forbidden = side.subject_forbidden_properties.filter(pk__in=properties[entity.pk]).first()
         if forbidden:
             _refuse(
                 _("“%(entity)s” must not have the property “%(property)s”.")
                 % {"entity": entity.label, "property": forbidden},
-                subject, relation_type, obj,
+                subject,
+                relation_type,
+                obj,
             )
 
 
@@ -93,7 +101,7 @@ def link(
     user: User | None,
     subject: Entity,
     relation_type: RelationType | str,
-    object: Entity,  # noqa: A002 - the sentence's own word
+    object: Entity,
     note: str = "",
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
@@ -112,21 +120,39 @@ def link(
     try:
         with transaction.atomic():
             relation = Relation.objects.create(
-                subject=subject, type=relation_type, object=object, note=note,
-                start_date=start_date, end_date=end_date, created_by=user,
+                subject=subject,
+                type=relation_type,
+                object=object,
+                note=note,
+                start_date=start_date,
+                end_date=end_date,
+                created_by=user,
             )
             reverse = Relation.objects.create(
-                subject=object, type=relation_type.reverse, object=subject, reverse=relation,
-                note=note, start_date=start_date, end_date=end_date,
-                created=relation.created, created_by=user,
+                subject=object,
+                type=relation_type.reverse,
+                object=subject,
+                reverse=relation,
+                note=note,
+                start_date=start_date,
+                end_date=end_date,
+                created=relation.created,
+                created_by=user,
             )
             relation.reverse = reverse
             relation.save(update_fields=["reverse"])
-            record(subject, HistoryEntry.Kind.RELATED, user,
-                   **relation_data(relation_type.pk, relation_type.predicate, object))
-            record(object, HistoryEntry.Kind.RELATED, user,
-                   **relation_data(relation_type.reverse_id, relation_type.reverse.predicate,
-                                   subject))
+            record(
+                subject,
+                HistoryEntry.Kind.RELATED,
+                user,
+                **relation_data(relation_type.pk, relation_type.predicate, object),
+            )
+            record(
+                object,
+                HistoryEntry.Kind.RELATED,
+                user,
+                **relation_data(relation_type.reverse_id, relation_type.reverse.predicate, subject),
+            )
     except IntegrityError:
         _refuse(_("this relation already exists."), subject, relation_type, object)
     return relation
@@ -137,14 +163,12 @@ def get_or_link(
     user: User | None,
     subject: Entity,
     relation_type: RelationType | str,
-    object: Entity,  # noqa: A002
+    object: Entity,
     **options,
 ) -> tuple[Relation, bool]:
     """The existing (subject, type, object) relation, or a new one: ``(relation, created)``."""
     relation_type = _resolve_type(relation_type)
-    existing = Relation.objects.filter(
-        subject=subject, type=relation_type, object=object
-    ).first()
+    existing = Relation.objects.filter(subject=subject, type=relation_type, object=object).first()
     if existing is not None:
         return existing, False
     return link(
@@ -161,19 +185,33 @@ def unlink(*, user: User | None, relation: Relation, allow_internal: bool = Fals
     check_permission(user, "unlink", relation.object)
     if relation.type.is_internal and not allow_internal:
         raise RelationRefused(
-            _("The relation “%(subject)s – %(predicate)s – %(object)s” is managed by Tandem "
-              "itself and cannot be removed by hand.")
-            % {"subject": relation.subject.label, "predicate": relation.type,
-               "object": relation.object.label}
+            _(
+                "The relation “%(subject)s – %(predicate)s – %(object)s” is managed by Tandem "
+                "itself and cannot be removed by hand."
+            )
+            % {
+                "subject": relation.subject.label,
+                "predicate": relation.type,
+                "object": relation.object.label,
+            }
         )
     with transaction.atomic():
         Relation.objects.filter(pk__in=[relation.pk, relation.reverse_id]).update(reverse=None)
         Relation.objects.filter(pk__in=[relation.pk, relation.reverse_id]).delete()
-        record(relation.subject, HistoryEntry.Kind.UNRELATED, user,
-               **relation_data(relation.type_id, relation.type.predicate, relation.object))
-        record(relation.object, HistoryEntry.Kind.UNRELATED, user,
-               **relation_data(relation.type.reverse_id, relation.type.reverse.predicate,
-                               relation.subject))
+        record(
+            relation.subject,
+            HistoryEntry.Kind.UNRELATED,
+            user,
+            **relation_data(relation.type_id, relation.type.predicate, relation.object),
+        )
+        record(
+            relation.object,
+            HistoryEntry.Kind.UNRELATED,
+            user,
+            **relation_data(
+                relation.type.reverse_id, relation.type.reverse.predicate, relation.subject
+            ),
+        )
 
 
 def update_relation(
@@ -248,16 +286,20 @@ def _bulk_link_batch(
         subject, obj = entities.get(subject_id), entities.get(object_id)
         if subject is None or obj is None or subject_id == object_id or subject[2] or obj[2]:
             raise RelationRefused(
-                _("Cannot link entity %(subject)s to entity %(object)s with “%(type)s”: one "
-                  "of them does not exist, is in the trash, or they are the same.")
+                _(
+                    "Cannot link entity %(subject)s to entity %(object)s with “%(type)s”: one "
+                    "of them does not exist, is in the trash, or they are the same."
+                )
                 % {"subject": subject_id, "object": object_id, "type": relation_type}
             )
         if (subject_types and subject[1] not in subject_types) or (
             object_types and obj[1] not in object_types
         ):
             raise RelationRefused(
-                _("Cannot link “%(subject)s” to “%(object)s” with “%(type)s”: this relation "
-                  "type does not allow these entity types.")
+                _(
+                    "Cannot link “%(subject)s” to “%(object)s” with “%(type)s”: this relation "
+                    "type does not allow these entity types."
+                )
                 % {"subject": subject[3], "object": obj[3], "type": relation_type}
             )
     now = timezone.now()
@@ -267,14 +309,22 @@ def _bulk_link_batch(
             Relation(subject_id=s, type=relation_type, object_id=o, **common) for s, o in batch
         )
         backward = Relation.objects.bulk_create(
-            Relation(subject_id=o, type_id=relation_type.reverse_id, object_id=s,
-                     reverse_id=relation.pk, **common)
+            Relation(
+                subject_id=o,
+                type_id=relation_type.reverse_id,
+                object_id=s,
+                reverse_id=relation.pk,
+                **common,
+            )
             for (s, o), relation in zip(batch, forward, strict=True)
         )
     except IntegrityError:
         raise RelationRefused(
-            _("Some of these “%(type)s” relations already exist; nothing of this batch was "
-              "written.") % {"type": relation_type}
+            _(
+                "Some of these “%(type)s” relations already exist; nothing of this batch was "
+                "written."
+            )
+            % {"type": relation_type}
         ) from None
     for relation, reverse in zip(forward, backward, strict=True):
         relation.reverse_id = reverse.pk
@@ -283,15 +333,22 @@ def _bulk_link_batch(
     def entry(entity_id: int, type_id: str, predicate: str, other_id: int) -> HistoryEntry:
         entity, other = entities[entity_id], entities[other_id]
         return HistoryEntry(
-            entity_id=entity_id, entity_label=entity[3], entity_type_id=entity[1],
-            kind=HistoryEntry.Kind.RELATED, date=now, user=user,
-            data={"relation_type": type_id, "predicate": predicate,
-                  "other_uuid": str(other[4]), "other_label": other[3]},
+            entity_id=entity_id,
+            entity_label=entity[3],
+            entity_type_id=entity[1],
+            kind=HistoryEntry.Kind.RELATED,
+            date=now,
+            user=user,
+            data={
+                "relation_type": type_id,
+                "predicate": predicate,
+                "other_uuid": str(other[4]),
+                "other_label": other[3],
+            },
         )
 
     HistoryEntry.objects.bulk_create(
         [entry(s, relation_type.pk, relation_type.predicate, o) for s, o in batch]
-        + [entry(o, relation_type.reverse_id, relation_type.reverse.predicate, s)
-           for s, o in batch]
+        + [entry(o, relation_type.reverse_id, relation_type.reverse.predicate, s) for s, o in batch]
     )
     return len(batch)

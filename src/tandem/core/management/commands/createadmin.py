@@ -20,8 +20,10 @@ class Command(BaseCommand):
         username = os.environ.get("TANDEM_ADMIN_USER", "admin")
         if user_model.objects.filter(is_superuser=True).exists():
             self.stdout.write(
-                _("An administrator already exists; log in with your account "
-                  "(forgotten password: tandem changepassword %(username)s).")
+                _(
+                    "An administrator already exists; log in with your account "
+                    "(forgotten password: tandem changepassword %(username)s)."
+                )
                 % {"username": username}
             )
             return
@@ -37,15 +39,20 @@ class Command(BaseCommand):
         if generated:
             self.stdout.write(
                 self.style.SUCCESS(
-                    _("Administrator created. Log in as “%(username)s” with the password "
-                      "%(password)s — it is shown only this once.")
+                    _(
+                        "Administrator created. Log in as “%(username)s” with the password "
+                        "%(password)s — it is shown only this once."
+                    )
                     % {"username": username, "password": password}
                 )
             )
         else:
             self.stdout.write(
                 self.style.SUCCESS(
-                    _("Administrator created. Log in as “%(username)s” with the password "
-                      "from TANDEM_ADMIN_PASSWORD.") % {"username": username}
+                    _(
+                        "Administrator created. Log in as “%(username)s” with the password "
+                        "from TANDEM_ADMIN_PASSWORD."
+                    )
+                    % {"username": username}
                 )
             )

@@ -5,8 +5,6 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication
 
-from tandem.wsgi import application
-
 
 class _Server(BaseApplication):
     """Gunicorn serving Tandem's WSGI application with options from the command line."""
@@ -20,6 +18,9 @@ class _Server(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self):
+        # Imported here, after collectstatic: whitenoise indexes the static files on load.
+        from tandem.wsgi import application
+
         return application
 
 
@@ -29,9 +30,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--host", default=os.environ.get("TANDEM_HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("TANDEM_PORT", 8000)))
-        parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("TANDEM_WORKERS", 2))
-        )
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("TANDEM_WORKERS", 2)))
 
     def handle(self, *args, host: str, port: int, workers: int, **options) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)

@@ -1,0 +1,113 @@
+"""The `tandem` command: first administrator, and a real server that starts and stops."""
+
+import http.cookiejar
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import connection
+
+from tandem.core.models import User
+
+TANDEM = str(Path(sys.executable).parent / "tandem")
+
+
+@pytest.mark.django_db
+def test_createadmin_prints_a_generated_password_once(capsys, monkeypatch):
+    monkeypatch.delenv("TANDEM_ADMIN_PASSWORD", raising=False)
+    monkeypatch.setenv("TANDEM_ADMIN_USER", "boss")
+    call_command("createadmin")
+    first = capsys.readouterr().out
+    password = first.split("with the password ")[1].split(" ")[0]
+    assert authenticate(username="boss", password=password)
+    call_command("createadmin")
+    second = capsys.readouterr().out
+    assert password not in second
+    assert "already exists" in second
+    assert User.objects.filter(is_superuser=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_createadmin_takes_the_password_from_the_environment(capsys, monkeypatch):
+    monkeypatch.setenv("TANDEM_ADMIN_PASSWORD", "a-chosen-password-7")
+    call_command("createadmin")
+    assert "a-chosen-password-7" not in capsys.readouterr().out
+    assert authenticate(username="admin", password="a-chosen-password-7")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited early: {process.stdout.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer within {seconds}s")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite",
+    reason="starts its own server on a fresh embedded SQLite database: run once, in the "
+    "SQLite pass",
+)
+def test_setup_and_serve_on_embedded_sqlite_and_stop_on_sigint(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(TANDEM_HOME=str(tmp_path), TANDEM_ADMIN_PASSWORD="")
+    env.pop("TANDEM_ADMIN_PASSWORD")
+    setup = subprocess.run([TANDEM, "setup"], env=env, capture_output=True, text=True, check=True)
+    assert "Log in as “admin” with the password" in setup.stdout
+    database = tmp_path / "tandem.sqlite3"
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [TANDEM, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_for(f"{base}/health/", server)
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
+        with opener.open(f"{base}/login/") as response:
+            page = response.read().decode()
+        assert "csrfmiddlewaretoken" in page
+        css = page.split('href="')[1].split('"')[0]
+        with opener.open(f"{base}{css}") as response:
+            assert response.status == 200
+            assert "text/css" in response.headers["Content-Type"]
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=30) == 0
+
+    again = subprocess.run([TANDEM, "setup"], env=env, capture_output=True, text=True, check=True)
+    assert "with the password" not in again.stdout
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT count(*) FROM core_user").fetchone()[0] == 1
+        assert db.execute("SELECT name FROM persons_organisation WHERE is_managed").fetchall() == [
+            ("ReplaceByYourCompany",)
+        ]
