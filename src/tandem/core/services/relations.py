@@ -34,7 +34,7 @@ def check_link(
     """Raise RelationRefused when the type's rules forbid (subject, type, object)."""
     reverse = relation_type.reverse
     if relation_type.is_internal and not allow_internal:
-        _refuse(_("this relation type is reserved to Tandem itself."), subject, relation_type, obj)
+        _refuse(_("this relation type is reserved for Tandem itself."), subject, relation_type, obj)
     if not relation_type.enabled:
         _refuse(_("this relation type is disabled."), subject, relation_type, obj)
     if subject.pk == obj.pk:
