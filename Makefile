@@ -11,7 +11,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+# Front-end libraries (htmx, icons) from the npm registry, as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	bash scripts/system-deps.sh base
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt node_modules/.installed
 	$(BIN)/pip install --quiet -c constraints.txt -e .
 	touch $@
 
@@ -40,4 +46,4 @@ messages: $(VENV)/.installed
 	cd src/tandem && ../../$(BIN)/tandem makemessages -l fr --no-obsolete && ../../$(BIN)/tandem compilemessages -l fr
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache .hypothesis

@@ -2,6 +2,7 @@
 
 import http.cookiejar
 import os
+import re
 import signal
 import socket
 import sqlite3
@@ -96,10 +97,13 @@ def test_setup_and_serve_on_embedded_sqlite_and_stop_on_sigint(tmp_path):
         with opener.open(f"{base}/login/") as response:
             page = response.read().decode()
         assert "csrfmiddlewaretoken" in page
-        css = page.split('href="')[1].split('"')[0]
-        with opener.open(f"{base}{css}") as response:
-            assert response.status == 200
-            assert "text/css" in response.headers["Content-Type"]
+        # The stylesheet and the front-end files from node_modules, through whitenoise.
+        css = re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
+        htmx = re.search(r'<script src="([^"]+htmx[^"]+)"', page).group(1)
+        for path, content_type in ((css, "text/css"), (htmx, "javascript")):
+            with opener.open(f"{base}{path}") as response:
+                assert response.status == 200
+                assert content_type in response.headers["Content-Type"]
     finally:
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=30) == 0

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.persons",
     "tandem.web",
+    "tandem.config",
 ]
 
 MIDDLEWARE = [
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "tandem.web.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -117,6 +119,11 @@ def _database() -> dict:
         config.setdefault("TEST", {}).update(
             {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
         )
+    # Several test runs may share one server (a developer's and a helper's): each names its
+    # own test database with TANDEM_TEST_DB_SUFFIX.
+    suffix = os.environ.get("TANDEM_TEST_DB_SUFFIX")
+    if suffix and not engine.endswith("sqlite3"):
+        config.setdefault("TEST", {})["NAME"] = f"test_{config['NAME']}_{suffix}"
     return config
 
 
@@ -143,6 +150,19 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = TANDEM_HOME / "static"
+# Front-end libraries come from the npm registry (package.json, installed by `npm ci` in
+# `make run` and `make test`); only the files named here are served, as published.
+NODE_MODULES = Path(
+    os.environ.get("TANDEM_NODE_MODULES", PACKAGE_DIR.parent.parent / "node_modules")
+)
+VENDOR_FILES = {  # static path → file under NODE_MODULES (same file name)
+    "vendor/htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
+    "vendor/lucide/sprite.svg": "lucide-static/sprite.svg",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "tandem.web.finders.NodeModulesFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

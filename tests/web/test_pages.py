@@ -44,3 +44,57 @@ def test_logout_needs_post_with_csrf(user):
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     assert client.post(reverse("logout")).status_code == 403
+
+
+def test_the_language_choice_is_kept_on_the_account(client, user):
+    client.force_login(user)
+    response = client.post(reverse("set_language"), {"language": "fr", "next": "/organisations/"})
+    assert response.status_code == 302
+    assert response.url == "/organisations/"
+    user.refresh_from_db()
+    assert user.language == "fr"
+    # Another browser, English by default, gets the account's language once logged in.
+    from django.test import Client
+
+    other = Client()
+    other.force_login(user)
+    page = other.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="fr"' in page
+
+
+def test_the_language_switch_refuses_unknown_languages_and_foreign_redirects(client, user):
+    client.force_login(user)
+    response = client.post(
+        reverse("set_language"), {"language": "xx", "next": "https://evil.example/"}
+    )
+    assert response.url == "/"
+    user.refresh_from_db()
+    assert user.language == ""
+
+
+def test_error_pages_are_styled(client, user, settings):
+    client.force_login(user)
+    page = client.get("/organisations/00000000-0000-0000-0000-000000000000/")
+    assert page.status_code == 404
+    assert "Back to the home page" in page.content.decode()
+    from tandem.web.views.errors import server_error
+
+    response = server_error(None)
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+def test_every_icon_used_by_a_template_is_in_the_sprite():
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    sprite = (Path(settings.NODE_MODULES) / "lucide-static" / "sprite.svg").read_text()
+    root = Path(__file__).resolve().parents[2] / "src" / "tandem"
+    used = set()
+    for path in [*root.rglob("*.html"), *root.rglob("apps.py")]:
+        used |= set(re.findall(r'icon[ =]"([a-z0-9-]+)"', path.read_text()))
+    assert used, "no icon found: the pattern is wrong"
+    missing = sorted(name for name in used if f'id="{name}"' not in sprite)
+    assert not missing

@@ -22,7 +22,15 @@ SEARCH_TEXT_MAX_LENGTH = 1000
 
 
 class User(AbstractUser):
-    """A person who logs in. Roles, teams and preferences come with the permissions issue."""
+    """A person who logs in. Roles and teams come with the permissions issue."""
+
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the browser's language."),
+    )
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
 from tandem.core.models import Entity, HistoryEntry, Relation, RelationType
-from tandem.core.search import fold
+from tandem.core.search import Folded, fold
 
 
 @dataclass
@@ -70,3 +71,17 @@ def search_entities(
     for word in fold(text).split():
         entities = entities.filter(search_text__contains=word)
     return entities.order_by("label", "pk")
+
+
+def filter_text(queryset: QuerySet, field_path: str, text: str) -> QuerySet:
+    """Rows whose ``field_path`` contains ``text``, ignoring case and accents, with ``%`` and
+    ``_`` taken literally."""
+    folded = fold(text)
+    if not folded:
+        return queryset
+    annotation = f"_folded_{field_path}"
+    # MySQL's ``contains`` is LIKE BINARY; ``icontains`` lets the collation ignore accents.
+    lookup = "icontains" if connection.vendor == "mysql" else "contains"
+    return queryset.annotate(**{annotation: Folded(field_path)}).filter(
+        **{f"{annotation}__{lookup}": folded}
+    )

@@ -21,3 +21,7 @@ REL_OBJ_COMPETITOR = "persons-object_competitor"
 
 PROP_IS_VIP = "persons-is_vip"
 PROP_IS_SALESMAN = "persons-is_salesman"
+
+#: The name install gives the first managed organisation, in each language: the home page asks
+#: to rename it while it still has one of these.
+DEFAULT_MANAGED_NAMES = ("ReplaceByYourCompany", "RemplacezParVotreSociété")

@@ -1,11 +1,33 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tandem.web import views
+from tandem.web.views import entities, home, relations, trash
+
+entity = "<slug:type_slug>/<uuid:uuid>/"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("health/", views.health, name="health"),
+    path("language/", home.set_language, name="set_language"),
+    path("health/", home.health, name="health"),
+    path("search/", home.search, name="search"),
+    path("trash/", trash.trash, name="trash"),
+    path("trash/empty/", trash.empty_trash, name="trash_empty"),
+    path("trash/<uuid:uuid>/restore/", trash.restore, name="trash_restore"),
+    path("trash/<uuid:uuid>/delete/", trash.delete, name="trash_delete"),
+    path("relations/<int:pk>/delete/", relations.relation_delete, name="relation_delete"),
+    path("<slug:type_slug>/", entities.entity_list, name="entity_list"),
+    path("<slug:type_slug>/new/", entities.entity_create, name="entity_create"),
+    path("<slug:type_slug>/quick-create/", entities.quick_create, name="entity_quick_create"),
+    path("<slug:type_slug>/bulk/", entities.entity_bulk, name="entity_bulk"),
+    path(entity, entities.entity_detail, name="entity_detail"),
+    path(entity + "edit/", entities.entity_edit, name="entity_edit"),
+    path(entity + "clone/", entities.entity_clone, name="entity_clone"),
+    path(entity + "trash/", entities.entity_trash, name="entity_trash"),
+    path(entity + "transform/", relations.transform, name="entity_transform"),
+    path(entity + "relations/add/", relations.relation_add, name="relation_add"),
+    path(entity + "relations/picker/", relations.relation_picker, name="relation_picker"),
+    path(entity + "properties/add/", relations.property_add, name="property_add"),
+    path(entity + "properties/remove/", relations.property_remove, name="property_remove"),
 ]

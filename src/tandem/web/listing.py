@@ -1,0 +1,200 @@
+"""Entity lists: columns, filters, sorting and keyset pagination.
+
+Keyset pagination ("the rows after this one") costs the same on the last page as on the first,
+and no list counts all its rows: both keep a list fast on a million entities.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+
+from tandem.core.registry import EntityTypeInfo
+from tandem.core.search import fold
+from tandem.core.selectors import filter_text
+from tandem.web.presenters import field_label
+
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 25
+MAX_FILTER_LENGTH = 200
+LABEL = "label"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One list column: a field path, its header, and whether it can be sorted and searched."""
+
+    path: str
+    title: str
+    sortable: bool
+    searchable: bool
+
+    @property
+    def filter_key(self) -> str:
+        """The query-string parameter of this column's quick search."""
+        return f"f_{self.path}"
+
+
+def columns_of(info: EntityTypeInfo) -> list[Column]:
+    from django.utils.translation import gettext as _
+
+    columns = [Column(LABEL, _("Name"), sortable=True, searchable=True)]
+    for path in info.list_columns:
+        field = _final_field(info.model, path)
+        # Sorting needs a non-null column for the keyset; text columns are stored as "".
+        sortable = "__" not in path and isinstance(field, models.CharField) and not field.null
+        searchable = isinstance(field, models.CharField | models.TextField | models.JSONField)
+        searchable = searchable or isinstance(field, models.ForeignKey)
+        columns.append(Column(path, field_label(info.model, path), sortable, searchable))
+    columns.append(Column("modified", _("Last modified"), sortable=True, searchable=False))
+    return columns
+
+
+def _final_field(model: type[models.Model], path: str) -> models.Field:
+    *relations, last = path.split("__")
+    for name in relations:
+        model = model._meta.get_field(name).related_model
+    return model._meta.get_field(last)
+
+
+def _search_path(model: type[models.Model], path: str) -> str:
+    """Choice-list columns are searched on their name."""
+    field = _final_field(model, path)
+    return f"{path}__name" if isinstance(field, models.ForeignKey) else path
+
+
+@dataclass
+class ListQuery:
+    """What the user asked of a list, read from the query string."""
+
+    sort: str
+    descending: bool
+    page_size: int
+    text: str
+    column_filters: dict[str, str]
+    after: tuple[Any, int] | None
+    before: tuple[Any, int] | None
+    errors: list[str]
+
+
+def parse_list_query(params: QueryDict, columns: list[Column]) -> ListQuery:
+    """Read sort, filters, page size and cursor; ignore (and report) what makes no sense."""
+    from django.utils.translation import gettext as _
+
+    errors = []
+    sortable = {column.path for column in columns if column.sortable}
+    sort = params.get("sort", LABEL)
+    descending = sort.startswith("-")
+    sort = sort.lstrip("-")
+    if sort not in sortable:
+        sort, descending = LABEL, False
+    try:
+        page_size = int(params.get("size", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        page_size = DEFAULT_PAGE_SIZE
+    if page_size not in PAGE_SIZES:
+        page_size = DEFAULT_PAGE_SIZE
+    text = params.get("q", "").strip()
+    if len(text) > MAX_FILTER_LENGTH:
+        errors.append(
+            _("The search text is too long: at most %(max)s characters.")
+            % {"max": MAX_FILTER_LENGTH}
+        )
+        text = ""
+    column_filters = {}
+    for column in columns:
+        value = params.get(f"f_{column.path}", "").strip()
+        if column.searchable and value:
+            column_filters[column.path] = value[:MAX_FILTER_LENGTH]
+    return ListQuery(
+        sort=sort,
+        descending=descending,
+        page_size=page_size,
+        text=text,
+        column_filters=column_filters,
+        after=decode_cursor(params.get("after")),
+        before=decode_cursor(params.get("before")),
+        errors=errors,
+    )
+
+
+def encode_cursor(value: Any, pk: int) -> str:
+    if isinstance(value, datetime.datetime):
+        value = {"dt": value.isoformat()}
+    raw = json.dumps([value, pk], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> tuple[Any, int] | None:
+    """A cursor back into (sort value, pk); None for a missing or tampered one."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, pk = json.loads(raw)
+        if isinstance(value, dict):
+            value = datetime.datetime.fromisoformat(value["dt"])
+        if not isinstance(pk, int) or not isinstance(value, str | datetime.datetime):
+            return None
+        return value, pk
+    except (ValueError, TypeError, KeyError, binascii.Error, json.JSONDecodeError):
+        return None
+
+
+def filtered(queryset: QuerySet, info: EntityTypeInfo, query: ListQuery) -> QuerySet:
+    """Rows matching the list-wide text (every word, in the folded search text) and the
+    per-column quick searches, all case- and accent-blind."""
+    for word in fold(query.text).split():
+        queryset = queryset.filter(search_text__contains=word)
+    for path, value in query.column_filters.items():
+        queryset = filter_text(queryset, _search_path(info.model, path), value)
+    return queryset
+
+
+@dataclass
+class Page:
+    rows: list[Any]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def page_of(queryset: QuerySet, query: ListQuery) -> Page:
+    """One page of ``queryset`` in the asked order, after or before a cursor: one query."""
+    field, size = query.sort, query.page_size
+    backwards = query.before is not None
+    descending = query.descending != backwards
+    ordering = [f"-{field}", "-pk"] if descending else [field, "pk"]
+    cursor = query.before or query.after
+    if cursor is not None:
+        value, pk = cursor
+        if descending:
+            queryset = queryset.filter(
+                Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk})
+            )
+        else:
+            queryset = queryset.filter(
+                Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk})
+            )
+    rows = list(queryset.order_by(*ordering)[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    if not rows:
+        return Page([], None, None)
+    first, last = rows[0], rows[-1]
+    if backwards:
+        next_cursor = encode_cursor(getattr(last, field), last.pk)
+        previous_cursor = encode_cursor(getattr(first, field), first.pk) if has_more else None
+    else:
+        next_cursor = encode_cursor(getattr(last, field), last.pk) if has_more else None
+        previous_cursor = encode_cursor(getattr(first, field), first.pk) if cursor else None
+    return Page(rows, next_cursor, previous_cursor)

@@ -1,0 +1,1 @@
+"""Pages of the web interface. They read through selectors and write through services only."""

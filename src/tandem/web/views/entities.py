@@ -1,0 +1,429 @@
+"""Entity lists, detail pages, create / edit / clone forms, trash and bulk actions.
+
+Every entity type of the registry gets these pages from its registration alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from tandem.core.exceptions import ConflictError, TandemError
+from tandem.core.models import Entity, Property, PropertyType, RelationType
+from tandem.core.registry import EntityTypeInfo, entity_types
+from tandem.core.selectors import grouped_relations_of, history_of
+from tandem.core.services import add_property, create_entity, trash_entity, update_entity
+from tandem.web import listing
+from tandem.web.forms import EntityForm, QuickCreateForm
+from tandem.web.presenters import field_groups, field_label, shown_value
+from tandem.web.views.relations import (
+    available_property_types,
+    link_many,
+    transform_buttons,
+)
+
+
+def type_info(type_slug: str) -> EntityTypeInfo:
+    try:
+        return entity_types.for_slug(type_slug)
+    except KeyError:
+        raise Http404(type_slug) from None
+
+
+def get_entity(info: EntityTypeInfo, uuid: Any, *, trashed: bool = False) -> Entity:
+    """The entity of this type with this uuid, with the columns its pages show."""
+    related = [
+        name
+        for _title, names in info.field_groups
+        for name in names
+        if info.model._meta.get_field(name).many_to_one
+    ]
+    entities = info.model._default_manager.select_related(*related, "owner")
+    return get_object_or_404(entities, uuid=uuid)
+
+
+def _select_related(info: EntityTypeInfo) -> list[str]:
+    paths = []
+    for path in info.list_columns:
+        parts = path.split("__")
+        model = info.model
+        for index, name in enumerate(parts):
+            field = model._meta.get_field(name)
+            if not field.many_to_one:
+                break
+            paths.append("__".join(parts[: index + 1]))
+            model = field.related_model
+    return paths
+
+
+@login_required
+def entity_list(request: HttpRequest, type_slug: str) -> HttpResponse:
+    """A keyset-paginated list with sorting, quick searches and bulk actions; a fixed
+    number of queries whatever the page holds."""
+    info = type_info(type_slug)
+    columns = listing.columns_of(info)
+    query = listing.parse_list_query(request.GET, columns)
+    for error in query.errors:
+        messages.error(request, error)
+    rows = info.model._default_manager.filter(is_deleted=False).select_related(
+        *_select_related(info)
+    )
+    rows = listing.filtered(rows, info, query)
+    page = listing.page_of(rows, query)
+    table = [
+        {
+            "entity": entity,
+            "cells": [shown_value(info.model, entity, c.path) for c in columns[1:-1]],
+        }
+        for entity in page.rows
+    ]
+    keep = {
+        key: value for key, value in request.GET.items() if key not in ("after", "before") and value
+    }
+
+    def link(**changes: str) -> str:
+        params = {**keep, **changes}
+        return "?" + urlencode({key: value for key, value in params.items() if value})
+
+    sort_links = {
+        column.path: link(
+            sort=("-" if query.sort == column.path and not query.descending else "") + column.path
+        )
+        for column in columns
+        if column.sortable
+    }
+    filtering = bool(query.text or query.column_filters)
+    return render(
+        request,
+        "tandem/entity_list.html",
+        {
+            "info": info,
+            "columns": columns,
+            "middle_columns": columns[1:-1],
+            "query": query,
+            "table": table,
+            "sort_links": sort_links,
+            "next_link": link(after=page.next_cursor) if page.next_cursor else None,
+            "previous_link": link(before=page.previous_cursor) if page.previous_cursor else None,
+            "first_link": link() if page.previous_cursor else None,
+            "page_sizes": listing.PAGE_SIZES,
+            "filtering": filtering,
+            "keep": keep,
+            "relation_types": RelationType.objects.filter(enabled=True, is_internal=False)
+            .order_by("predicate")
+            .select_related("reverse"),
+            "property_types": PropertyType.objects.filter(enabled=True).order_by("text"),
+        },
+    )
+
+
+@login_required
+def entity_detail(request: HttpRequest, type_slug: str, uuid: Any) -> HttpResponse:
+    """Fields, relations grouped by type, properties, history and the transform buttons."""
+    info = type_info(type_slug)
+    entity = get_entity(info, uuid)
+    groups = grouped_relations_of(entity)
+    properties = list(
+        Property.objects.filter(entity=entity).select_related("type").order_by("type__text")
+    )
+    history = list(history_of(entity)[:30])
+    return render(
+        request,
+        "tandem/entity_detail.html",
+        {
+            "info": info,
+            "entity": entity,
+            "fields": field_groups(info, entity),
+            "relation_groups": groups,
+            "relation_count": sum(len(group.relations) for group in groups),
+            "properties": properties,
+            "addable_properties": available_property_types(entity, properties),
+            "transforms": transform_buttons(entity, groups),
+            "history": history,
+            "history_rows": [_history_row(info, entry) for entry in history],
+        },
+    )
+
+
+def _history_row(info: EntityTypeInfo, entry: Any) -> dict[str, Any]:
+    changes = []
+    for change in entry.data.get("changes", []):
+        path = change["field"].replace(".", "__")
+        try:
+            label = field_label(info.model, path).capitalize()
+        except Exception:
+            label = change["field"]
+        changes.append({"label": label, "old": change.get("old"), "new": change.get("new")})
+    return {"entry": entry, "changes": changes}
+
+
+def _form_page(
+    request: HttpRequest,
+    info: EntityTypeInfo,
+    form: EntityForm,
+    *,
+    entity: Entity | None,
+    conflict: ConflictError | None = None,
+    title: str,
+) -> HttpResponse:
+    return render(
+        request,
+        "tandem/entity_form.html",
+        {"info": info, "form": form, "entity": entity, "conflict": conflict, "title": title},
+        status=400 if form.errors or conflict else 200,
+    )
+
+
+def _create(
+    request: HttpRequest, info: EntityTypeInfo, initial: dict[str, Any] | None
+) -> HttpResponse:
+    title = str(info.new_label)
+    if request.method != "POST":
+        return _form_page(
+            request, info, EntityForm(info=info, initial=initial), entity=None, title=title
+        )
+    form = EntityForm(request.POST, info=info, initial=initial)
+    if form.is_valid():
+        try:
+            entity = create_entity(user=request.user, model=info.model, data=form.service_data())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except TandemError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("“%(entity)s” was created.") % {"entity": entity.label})
+            return redirect("entity_detail", info.slug, entity.uuid)
+    return _form_page(request, info, form, entity=None, title=title)
+
+
+@login_required
+def entity_create(request: HttpRequest, type_slug: str) -> HttpResponse:
+    return _create(request, type_info(type_slug), None)
+
+
+@login_required
+def entity_clone(request: HttpRequest, type_slug: str, uuid: Any) -> HttpResponse:
+    """A new entity's form filled with another's values (relations are not copied)."""
+    info = type_info(type_slug)
+    source = get_entity(info, uuid)
+    initial = EntityForm(info=info).initial_from(source)
+    initial.pop("version", None)
+    return _create(request, info, initial)
+
+
+@login_required
+def entity_edit(request: HttpRequest, type_slug: str, uuid: Any) -> HttpResponse:
+    """Edit with optimistic locking: a stale form shows what someone else changed."""
+    info = type_info(type_slug)
+    entity = get_entity(info, uuid)
+    title = _("Edit “%(entity)s”") % {"entity": entity.label}
+    if request.method != "POST":
+        return _form_page(
+            request, info, EntityForm(info=info, instance=entity), entity=entity, title=title
+        )
+    form = EntityForm(request.POST, info=info, instance=entity)
+    conflict = None
+    if form.is_valid():
+        version = form.cleaned_data["version"]
+        try:
+            updated = update_entity(
+                user=request.user,
+                entity=entity,
+                data=form.service_data(),
+                version=version if version is not None else entity.version,
+            )
+        except ConflictError as error:
+            conflict = error
+            # Saving again overwrites deliberately: the form now carries the current version.
+            data = request.POST.copy()
+            data["version"] = str(error.current.version)
+            form = EntityForm(data, info=info, instance=entity)
+            form.is_valid()
+            conflict.changes = [
+                {**change, "label": _change_label(info, change["field"])}
+                for change in error.changes
+            ]
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except TandemError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("“%(entity)s” was saved.") % {"entity": updated.label})
+            return redirect("entity_detail", info.slug, updated.uuid)
+    return _form_page(request, info, form, entity=entity, conflict=conflict, title=title)
+
+
+def _change_label(info: EntityTypeInfo, name: str) -> str:
+    try:
+        return field_label(info.model, name).capitalize()
+    except Exception:
+        return name
+
+
+@login_required
+@require_POST
+def entity_trash(request: HttpRequest, type_slug: str, uuid: Any) -> HttpResponse:
+    info = type_info(type_slug)
+    entity = get_entity(info, uuid)
+    try:
+        trash_entity(user=request.user, entity=entity)
+    except TandemError as error:
+        messages.error(request, str(error))
+        return redirect("entity_detail", info.slug, entity.uuid)
+    messages.success(
+        request,
+        _("“%(entity)s” was moved to the trash: you can restore it from there.")
+        % {"entity": entity.label},
+    )
+    return redirect("entity_list", info.slug)
+
+
+@login_required
+def quick_create(request: HttpRequest, type_slug: str) -> HttpResponse:
+    """Create a relation target from the picker, by name; answers the picker row to select."""
+    info = type_info(type_slug)
+    form = QuickCreateForm(request.POST or None, initial={"name": request.GET.get("name", "")})
+    error = None
+    if request.method == "POST" and form.is_valid():
+        name = form.cleaned_data["name"].strip()
+        if "name" in {field.name for field in info.model._meta.get_fields()}:
+            data = {"name": name}
+        else:
+            first, _sep, last = name.rpartition(" ")
+            data = {"first_name": first, "last_name": last or first}
+            if not first:
+                data = {"last_name": name}
+        try:
+            entity = create_entity(user=request.user, model=info.model, data=data)
+        except ValidationError as exc:
+            error = " ".join(
+                message for messages_ in exc.message_dict.values() for message in messages_
+            )
+        except TandemError as exc:
+            error = str(exc)
+        else:
+            return render(
+                request, "tandem/partials/picker_created.html", {"entity": entity, "info": info}
+            )
+    return render(
+        request,
+        "tandem/partials/quick_create.html",
+        {"info": info, "form": form, "error": error},
+        status=400 if error or form.errors else 200,
+    )
+
+
+BULK_ACTIONS = ("trash", "relation", "property")
+
+
+@login_required
+def entity_bulk(request: HttpRequest, type_slug: str) -> HttpResponse:
+    """Run one action on the selected rows; report, per entity, what could not be done."""
+    info = type_info(type_slug)
+    if request.method != "POST":
+        return redirect("entity_list", info.slug)
+    action = request.POST.get("action")
+    uuids = request.POST.getlist("selected")
+    back = request.POST.get("next") or reverse("entity_list", args=[info.slug])
+    if not back.startswith("/"):
+        back = reverse("entity_list", args=[info.slug])
+    if action not in BULK_ACTIONS or not uuids:
+        messages.error(request, _("Select at least one row and an action."))
+        return redirect(back)
+    entities = list(info.model._default_manager.filter(uuid__in=uuids, is_deleted=False))
+    done, failures = 0, []
+    if action == "trash":
+        for entity in entities:
+            try:
+                trash_entity(user=request.user, entity=entity)
+                done += 1
+            except TandemError as error:
+                failures.append(str(error))
+        if done:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s entity was moved to the trash.",
+                    "%(count)s entities were moved to the trash.",
+                    done,
+                )
+                % {"count": done},
+            )
+    elif action == "property":
+        property_type = PropertyType.objects.filter(
+            pk=request.POST.get("property_type"), enabled=True
+        ).first()
+        if property_type is None:
+            messages.error(request, _("Choose a property to add."))
+            return redirect(back)
+        for entity in entities:
+            if Property.objects.filter(entity=entity, type=property_type).exists():
+                continue
+            try:
+                add_property(user=request.user, entity=entity, property_type=property_type)
+                done += 1
+            except (TandemError, ValidationError) as error:
+                failures.append(_error_text(error))
+        messages.success(
+            request,
+            ngettext(
+                "The property was added to %(count)s entity.",
+                "The property was added to %(count)s entities.",
+                done,
+            )
+            % {"count": done},
+        )
+    else:
+        return _bulk_relation(request, info, entities, back)
+    for failure in failures:
+        messages.error(request, failure)
+    return redirect(back)
+
+
+def _error_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def _bulk_relation(
+    request: HttpRequest, info: EntityTypeInfo, entities: list[Entity], back: str
+) -> HttpResponse:
+    """Link every selected entity to one target; all or nothing per entity."""
+    relation_type = RelationType.objects.filter(
+        pk=request.POST.get("relation_type"), enabled=True, is_internal=False
+    ).first()
+    target = Entity.objects.filter(uuid=request.POST.get("target") or None).first()
+    if relation_type is None or target is None:
+        messages.error(request, _("Choose a relation type and the entity to link to."))
+        return redirect(back)
+    done, failures = 0, []
+    for entity in entities:
+        try:
+            with transaction.atomic():
+                link_many(
+                    request.user, entity, relation_type, [target], note="", start=None, end=None
+                )
+            done += 1
+        except (TandemError, ValidationError) as error:
+            failures.append(_error_text(error))
+    if done:
+        messages.success(
+            request,
+            ngettext("%(count)s relation was added.", "%(count)s relations were added.", done)
+            % {"count": done},
+        )
+    for failure in failures:
+        messages.error(request, failure)
+    return redirect(back)

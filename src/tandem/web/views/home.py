@@ -1,0 +1,107 @@
+"""Home page, global search, language choice and the health probe."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
+from django.views.decorators.http import require_POST
+
+from tandem.core.models import Entity
+from tandem.core.registry import entity_types
+from tandem.core.selectors import search_entities
+from tandem.core.services.users import set_user_language
+from tandem.persons.constants import DEFAULT_MANAGED_NAMES
+from tandem.persons.services import managed_organisations
+
+SEARCH_LIMIT = 50
+MAX_SEARCH_LENGTH = 200
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """What is in the CRM, what to do next, and the entities changed last."""
+    counts = [
+        (info, info.model.objects.filter(is_deleted=False)[:10_000].count())
+        for info in entity_types
+    ]
+    managed = managed_organisations()
+    renamed = not any(organisation.name in DEFAULT_MANAGED_NAMES for organisation in managed)
+    recent = Entity.objects.filter(is_deleted=False).order_by("-modified", "-pk")[:8]
+    return render(
+        request,
+        "tandem/home.html",
+        {
+            "counts": counts,
+            "managed": managed,
+            "renamed": renamed,
+            "has_entities": sum(count for _info, count in counts) > len(managed),
+            "recent": recent,
+        },
+    )
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Every entity type at once, by label and search fields, case- and accent-blind."""
+    if request.GET.get("picker"):
+        text = request.GET.get("target_search", "").strip()[:MAX_SEARCH_LENGTH]
+        found = list(search_entities(text)[:10]) if text else []
+        return render(
+            request, "tandem/partials/search_picker.html", {"results": found, "text": text}
+        )
+    query = request.GET.get("q", "").strip()
+    too_long = len(query) > MAX_SEARCH_LENGTH
+    results = []
+    if query and not too_long:
+        results = list(search_entities(query)[: SEARCH_LIMIT + 1])
+    return render(
+        request,
+        "tandem/search.html",
+        {
+            "search_query": query,
+            "results": results[:SEARCH_LIMIT],
+            "more": len(results) > SEARCH_LIMIT,
+            "too_long": too_long,
+            "max_length": MAX_SEARCH_LENGTH,
+        },
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; a logged-in user's choice is kept on their account."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if not check_for_language(language):
+        return response
+    if request.user.is_authenticated:
+        try:
+            set_user_language(user=request.user, language=language)
+        except ValidationError:
+            return response
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness probe for load balancers: answers once the database does."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
