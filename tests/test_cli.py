@@ -45,6 +45,42 @@ def test_createadmin_takes_the_password_from_the_environment(capsys, monkeypatch
     assert authenticate(username="admin", password="a-chosen-password-7")
 
 
+@pytest.mark.django_db
+def test_createadmin_refuses_a_weak_password_and_names_the_real_admin(capsys, monkeypatch):
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("TANDEM_ADMIN_PASSWORD", "short")
+    with pytest.raises(CommandError, match="TANDEM_ADMIN_PASSWORD is not accepted"):
+        call_command("createadmin")
+    assert not User.objects.filter(is_superuser=True).exists()
+    monkeypatch.setenv("TANDEM_ADMIN_PASSWORD", "a-chosen-password-7")
+    monkeypatch.setenv("TANDEM_ADMIN_USER", "boss")
+    call_command("createadmin")
+    monkeypatch.setenv("TANDEM_ADMIN_USER", "someone-else")
+    call_command("createadmin")
+    assert "tandem changepassword boss" in capsys.readouterr().out
+
+
+def test_tandem_tells_its_own_version_and_commands():
+    version = subprocess.run([TANDEM, "--version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("tandem 0.")
+    usage = subprocess.run([TANDEM], capture_output=True, text=True, check=True).stdout
+    for command in ("setup", "serve", "populate", "createadmin", "migrate", "check"):
+        assert f"  {command} " in usage
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["foo://nowhere", "postgres://postgres@127.0.0.1:1/none", "mysql://root@127.0.0.1:1/none"],
+)
+def test_a_wrong_database_url_is_one_clear_line_not_a_traceback(tmp_path, url):
+    env = {**os.environ, "DATABASE_URL": url, "TANDEM_HOME": str(tmp_path)}
+    result = subprocess.run([TANDEM, "migrate"], env=env, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "tandem: cannot use the database:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

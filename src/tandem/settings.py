@@ -9,10 +9,16 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-TANDEM_HOME = Path(os.environ.get("TANDEM_HOME", "var")).resolve()
+# From a source checkout (`make run`), the data directory is the checkout's ./var wherever the
+# `tandem` command runs from, so `tandem changepassword` in another directory finds the same
+# database; an installed package uses ./var of the current directory.
+_CHECKOUT = PACKAGE_DIR.parent.parent
+_DEFAULT_HOME = _CHECKOUT / "var" if (_CHECKOUT / "pyproject.toml").exists() else Path("var")
+TANDEM_HOME = Path(os.environ.get("TANDEM_HOME", _DEFAULT_HOME)).resolve()
 
 
 def _env_flag(name: str, default: bool = False) -> bool:
@@ -101,6 +107,10 @@ def _database() -> dict:
     if not url:
         TANDEM_HOME.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{TANDEM_HOME / 'tandem.sqlite3'}"
+    if not url.startswith(("sqlite:", "postgres:", "postgresql:", "mysql:")):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must start with postgres://, mysql:// or sqlite://, not {url.split(':')[0]}://."
+        )
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     engine = config["ENGINE"]
     options = config.setdefault("OPTIONS", {})
@@ -185,4 +195,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TANDEM_LOG_LEVEL", "WARNING")},
+    # Requests for a host name Tandem does not serve (scanners) already get a 400; a
+    # traceback per request would drown the log.
+    "loggers": {"django.security.DisallowedHost": {"handlers": [], "propagate": False}},
 }

@@ -1,8 +1,9 @@
 import os
 import secrets
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,19 +19,28 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         user_model = get_user_model()
         username = os.environ.get("TANDEM_ADMIN_USER", "admin")
-        if user_model.objects.filter(is_superuser=True).exists():
+        existing = user_model.objects.filter(is_superuser=True).order_by("pk").first()
+        if existing is not None:
             self.stdout.write(
                 _(
                     "An administrator already exists; log in with your account "
                     "(forgotten password: tandem changepassword %(username)s)."
                 )
-                % {"username": username}
+                % {"username": existing.get_username()}
             )
             return
         password = os.environ.get("TANDEM_ADMIN_PASSWORD")
         generated = not password
         if generated:
             password = secrets.token_urlsafe(12)
+        else:
+            try:
+                password_validation.validate_password(password, user_model(username=username))
+            except ValidationError as error:
+                raise CommandError(
+                    _("TANDEM_ADMIN_PASSWORD is not accepted: %(reasons)s")
+                    % {"reasons": " ".join(error.messages)}
+                ) from None
         with transaction.atomic():
             admin = user_model.objects.create_superuser(username=username, password=password)
             # The organisation created by populate before any user existed becomes the

@@ -28,22 +28,45 @@ class Command(BaseCommand):
     help = "Serve Tandem with gunicorn (static files by whitenoise). Ctrl+C stops it."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--host", default=os.environ.get("TANDEM_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("TANDEM_PORT", 8000)))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("TANDEM_WORKERS", 2)))
+        parser.add_argument(
+            "--host",
+            default=os.environ.get("TANDEM_HOST", "127.0.0.1"),
+            help="Address to listen on (TANDEM_HOST; default 127.0.0.1).",
+        )
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("TANDEM_PORT", 8000)),
+            help="Port to listen on (TANDEM_PORT; default 8000).",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("TANDEM_WORKERS", 2)),
+            help="Number of worker processes (TANDEM_WORKERS; default 2).",
+        )
 
     def handle(self, *args, host: str, port: int, workers: int, **options) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
-        self.stdout.write(
-            _("Tandem is serving on http://%(host)s:%(port)s/ — press Ctrl+C to stop.")
-            % {"host": host, "port": port}
-        )
-        self.stdout.flush()
+        message = _("Tandem is serving on http://%(host)s:%(port)s/ — press Ctrl+C to stop.") % {
+            "host": host,
+            "port": port,
+        }
+
+        def when_ready(server) -> None:
+            # Said once the port is bound, so a busy port never shows a "serving" line.
+            self.stdout.write(message)
+            self.stdout.flush()
+
         _Server(
             {
                 "bind": f"{host}:{port}",
                 "workers": workers,
                 "accesslog": "-",
                 "graceful_timeout": 10,
+                "when_ready": when_ready,
+                # Several instances (or sessions) on one machine must not share gunicorn's
+                # default control socket, which the first to stop would delete.
+                "control_socket_disable": True,
             }
         ).run()
