@@ -1,5 +1,7 @@
 """The relation types screen: list, create, reword, enable/disable, delete."""
 
+import re
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -226,3 +228,46 @@ def test_deleting_a_built_in_type_is_refused(logged):
 
 def test_unknown_type_is_404(logged):
     assert logged.get(reverse("config:relation_type_edit", args=["nope"])).status_code == 404
+
+
+def contact_ct() -> int:
+    return ContentType.objects.get_for_model(Contact).pk
+
+
+def test_edit_changes_the_types_and_properties_of_a_custom_type(logged, user):
+    side, reverse_side = custom_pair(user)
+    url = reverse("config:relation_type_edit", args=[side.pk])
+    response = logged.post(
+        url,
+        {
+            "subject_predicate": "is a fan of",
+            "object_predicate": "has as fan",
+            "subject_types": [contact_ct()],
+            "subject_properties": ["persons-is_vip"],
+            "object_types": [org_ct()],
+        },
+    )
+    assert response.status_code == 302
+    assert list(side.subject_types.values_list("pk", flat=True)) == [contact_ct()]
+    assert list(side.subject_properties.values_list("pk", flat=True)) == ["persons-is_vip"]
+    assert list(reverse_side.subject_types.values_list("pk", flat=True)) == [org_ct()]
+    page = logged.get(url).content.decode()
+    assert re.search(rf'value="{contact_ct()}"[^>]*checked', page)
+
+
+def test_edit_refuses_rules_that_existing_relations_break(logged, user, make_org):
+    side, _reverse = custom_pair(user)
+    link(user=user, subject=make_org("Fan Corp"), relation_type=side, object=make_org("Star"))
+    response = logged.post(
+        reverse("config:relation_type_edit", args=[side.pk]),
+        {
+            "subject_predicate": "adores",
+            "object_predicate": "has as fan",
+            "subject_types": [contact_ct()],
+        },
+    )
+    assert response.status_code == 200
+    assert "1 relation “is a fan of” would no longer be allowed" in response.content.decode()
+    side.refresh_from_db()
+    assert side.predicate == "is a fan of"
+    assert not side.subject_types.exists()

@@ -84,17 +84,6 @@ class RelationTypeForm(forms.Form):
         return data
 
 
-class RelationTypeWordingForm(forms.Form):
-    """Rewording a custom pair."""
-
-    subject_predicate = _predicate_field(
-        _("Verb"), _("is a prospect of"), _("What the subject is to the object.")
-    )
-    object_predicate = _predicate_field(
-        _("Reverse verb"), _("has as prospect"), _("What the object is to the subject.")
-    )
-
-
 class PropertyTypeForm(forms.Form):
     text = forms.CharField(
         label=_("Text"),

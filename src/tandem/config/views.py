@@ -23,7 +23,6 @@ from tandem.config.forms import (
     ChoiceNameForm,
     PropertyTypeForm,
     RelationTypeForm,
-    RelationTypeWordingForm,
     ReplacementForm,
 )
 from tandem.core.exceptions import TandemError
@@ -172,8 +171,14 @@ def relation_type_edit(request: HttpRequest, type_id: str) -> HttpResponse:
     initial = {
         "subject_predicate": pair.side.predicate,
         "object_predicate": pair.reverse.predicate,
+        "subject_types": [content_type.pk for content_type in pair.side.subject_types.all()],
+        "object_types": [content_type.pk for content_type in pair.reverse.subject_types.all()],
+        "subject_properties": list(pair.side.subject_properties.all()),
+        "object_properties": list(pair.reverse.subject_properties.all()),
+        "subject_forbidden_properties": list(pair.side.subject_forbidden_properties.all()),
+        "object_forbidden_properties": list(pair.reverse.subject_forbidden_properties.all()),
     }
-    form = RelationTypeWordingForm(request.POST or None, initial=initial)
+    form = RelationTypeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             update_relation_type(user=request.user, relation_type=pair.side, **form.cleaned_data)
@@ -182,18 +187,9 @@ def relation_type_edit(request: HttpRequest, type_id: str) -> HttpResponse:
         except TandemError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The relation type was renamed."))
+            messages.success(request, _("The relation type was saved."))
             return redirect("config:relation_types")
-    return render(
-        request,
-        "config/relation_type_edit.html",
-        {
-            "form": form,
-            "pair": pair,
-            "subject_types": selectors.type_names(list(pair.side.subject_types.all())),
-            "object_types": selectors.type_names(list(pair.reverse.subject_types.all())),
-        },
-    )
+    return render(request, "config/relation_type_edit.html", {"form": form, "pair": pair})
 
 
 @login_required

@@ -8,10 +8,12 @@ from collections.abc import Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tandem.core.exceptions import ActionRefused
-from tandem.core.models import PropertyType, Relation, RelationType, User
+from tandem.core.models import Property, PropertyType, Relation, RelationType, User
 from tandem.core.permissions import check_permission
 
 
@@ -92,15 +94,73 @@ def update_relation_type(
     relation_type: RelationType,
     subject_predicate: str,
     object_predicate: str,
+    subject_types: Iterable[ContentType] | None = None,
+    object_types: Iterable[ContentType] | None = None,
+    subject_properties: Iterable[PropertyType] | None = None,
+    object_properties: Iterable[PropertyType] | None = None,
+    subject_forbidden_properties: Iterable[PropertyType] | None = None,
+    object_forbidden_properties: Iterable[PropertyType] | None = None,
 ) -> None:
-    """Reword a custom pair's two predicates."""
+    """Change a custom pair's wording and, when given, its rules (``None``: unchanged).
+
+    New rules are refused while existing relations of the pair would break them.
+    """
     check_permission(user, "configure")
     _check_custom(relation_type)
     subject_predicate = _check_predicate("subject_predicate", subject_predicate)
     object_predicate = _check_predicate("object_predicate", object_predicate)
+    reverse = relation_type.reverse
+    sides = (
+        (relation_type, subject_types, subject_properties, subject_forbidden_properties),
+        (reverse, object_types, object_properties, object_forbidden_properties),
+    )
     with transaction.atomic():
+        for side, types, required, forbidden in sides:
+            _check_rules_fit(side, types, required, forbidden)
         RelationType.objects.filter(pk=relation_type.pk).update(predicate=subject_predicate)
-        RelationType.objects.filter(pk=relation_type.reverse_id).update(predicate=object_predicate)
+        RelationType.objects.filter(pk=reverse.pk).update(predicate=object_predicate)
+        for side, types, required, forbidden in sides:
+            if types is not None:
+                side.subject_types.set(types)
+            if required is not None:
+                side.subject_properties.set(required)
+            if forbidden is not None:
+                side.subject_forbidden_properties.set(forbidden)
+
+
+def _check_rules_fit(
+    side: RelationType,
+    types: Iterable[ContentType] | None,
+    required: Iterable[PropertyType] | None,
+    forbidden: Iterable[PropertyType] | None,
+) -> None:
+    """Refuse rules for ``side`` that some of its existing relations' subjects break."""
+    relations = Relation.objects.filter(type=side)
+    breaking = Relation.objects.none()
+    type_ids = [content_type.pk for content_type in types or ()]
+    if type_ids:
+        breaking = breaking | relations.exclude(subject__entity_type_id__in=type_ids)
+    for property_type in required or ():
+        has_it = Property.objects.filter(entity_id=OuterRef("subject_id"), type=property_type)
+        breaking = breaking | relations.exclude(Exists(has_it))
+    forbidden_ids = [property_type.pk for property_type in forbidden or ()]
+    if forbidden_ids:
+        has_one = Property.objects.filter(
+            entity_id=OuterRef("subject_id"), type_id__in=forbidden_ids
+        )
+        breaking = breaking | relations.filter(Exists(has_one))
+    count = breaking.count()
+    if count:
+        raise ActionRefused(
+            ngettext(
+                "%(count)s relation “%(type)s” would no longer be allowed by these rules: "
+                "remove it first, or keep the rules.",
+                "%(count)s relations “%(type)s” would no longer be allowed by these rules: "
+                "remove them first, or keep the rules.",
+                count,
+            )
+            % {"count": count, "type": side}
+        )
 
 
 def delete_relation_type(
