@@ -3,6 +3,7 @@
 from tandem.core.services.entities import (
     create_entity,
     delete_entity,
+    empty_trash,
     restore_entity,
     trash_entity,
     update_entity,
@@ -31,6 +32,7 @@ __all__ = [
     "create_relation_type",
     "delete_entity",
     "delete_relation_type",
+    "empty_trash",
     "get_or_link",
     "link",
     "remove_property",

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tandem.core.exceptions import ActionRefused, ConflictError
+from tandem.core.exceptions import ActionRefused, ConflictError, TandemError
 from tandem.core.models import Entity, HistoryEntry, Relation, User
 from tandem.core.permissions import check_permission
 from tandem.core.services.history import record, relation_data
@@ -155,3 +155,17 @@ def delete_entity(*, user: User | None, entity: Entity) -> None:
         )
         record(entity, HistoryEntry.Kind.DELETED, user)
         entity.delete()
+
+
+def empty_trash(*, user: User | None) -> tuple[int, list[str]]:
+    """Delete every trashed entity for good, one transaction each, so that one refusal (the
+    last managed organisation…) does not keep the others; return (deleted, refusals)."""
+    deleted, refusals = 0, []
+    for entity in Entity.objects.filter(is_deleted=True).order_by("pk").iterator():
+        try:
+            delete_entity(user=user, entity=entity)
+        except TandemError as error:
+            refusals.append(str(error))
+        else:
+            deleted += 1
+    return deleted, refusals

@@ -19,8 +19,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import TandemError
-from tandem.core.models import Entity, User
+from tandem.core.models import Entity
 from tandem.core.services import delete_entity, restore_entity
+from tandem.core.services import empty_trash as empty_trash_service
 
 PAGE_SIZE = 50
 #: Counting the trash stops here, so the header's count stays cheap on a huge trash.
@@ -111,24 +112,10 @@ def delete(request: HttpRequest, uuid: uuid_module.UUID) -> HttpResponse:
     return redirect("trash")
 
 
-def _empty(user: User) -> tuple[int, list[str]]:
-    """Delete every trashed entity through the service, one transaction each, so one refusal
-    (an invariant of the engine) does not keep the others; return (deleted, refusals)."""
-    deleted, refusals = 0, []
-    for entity in Entity.objects.filter(is_deleted=True).order_by("pk").iterator():
-        try:
-            delete_entity(user=user, entity=entity)
-        except TandemError as error:
-            refusals.append(str(error))
-        else:
-            deleted += 1
-    return deleted, refusals
-
-
 @login_required
 @require_POST
 def empty_trash(request: HttpRequest) -> HttpResponse:
-    deleted, refusals = _empty(request.user)
+    deleted, refusals = empty_trash_service(user=request.user)
     for refusal in refusals:
         messages.error(request, refusal)
     if deleted:
