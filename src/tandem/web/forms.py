@@ -90,15 +90,20 @@ class EntityForm(forms.Form):
         phones = self.initial.get(PHONES) or []
         self.phone_rows = []
         for index in range(len(phones) + EMPTY_PHONE_ROWS):
+            # The table's column titles are seen, not read out: each control names itself.
+            kind_label = _("Kind of phone %(position)s") % {"position": index + 1}
+            number_label = _("Phone number %(position)s") % {"position": index + 1}
             kind = forms.ChoiceField(
-                label=_("Kind of phone %(position)s") % {"position": index + 1},
+                label=kind_label,
                 choices=list(PHONE_KINDS.items()),
                 required=False,
+                widget=forms.Select(attrs={"aria-label": kind_label}),
             )
             number = forms.CharField(
-                label=_("Phone number %(position)s") % {"position": index + 1},
+                label=number_label,
                 required=False,
                 max_length=PHONE_MAX_LENGTH,
+                widget=forms.TextInput(attrs={"aria-label": number_label, "type": "tel"}),
             )
             self.fields[f"phone_{index}_kind"] = kind
             self.fields[f"phone_{index}_number"] = number
