@@ -104,6 +104,18 @@ def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
     return path
 
 
+def htmx_settled(page: Page) -> None:
+    """Wait until htmx has no request in flight and has settled what it swapped in.
+
+    htmx wires the controls of new content (their hx-get, hx-trigger…) when it settles, some
+    milliseconds after the content appears: typing into a search box before then sends nothing.
+    """
+    page.wait_for_function(
+        "() => !!window.htmx"
+        " && !document.querySelector('.htmx-request, .htmx-settling, .htmx-added')"
+    )
+
+
 def url_of(live_server, path: str = "/") -> str:
     """An absolute URL on the live server (``live_server`` may also be its URL as a string)."""
     base = live_server if isinstance(live_server, str) else live_server.url

@@ -19,7 +19,7 @@ from tandem.core.services import add_property, create_entity, create_relation_ty
 from tandem.persons import constants
 from tandem.persons.models import Contact, Organisation
 
-from .browser import in_both_languages, login, page_errors, screenshot, url_of
+from .browser import htmx_settled, in_both_languages, login, page_errors, screenshot, url_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,6 +77,7 @@ def open_relation_dialog(page: Page) -> None:
         header.locator("a.button").click()
     expect(page.locator("#dialog")).to_be_visible()
     expect(page.locator("#dialog select[name=relation_type]")).to_be_visible()
+    htmx_settled(page)
 
 
 def type_options(page: Page) -> list[str]:
@@ -91,12 +92,13 @@ def choose_type(page: Page, label: str) -> None:
     with page.expect_response(is_dialog_request("GET", "/relations/add/")):
         select.select_option(value=options.first.get_attribute("value"))
     expect(page.locator("#picker-search")).to_be_visible()
+    htmx_settled(page)
 
 
 def picker_search(page: Page, text: str) -> None:
     with page.expect_response(is_dialog_request("GET", "/relations/picker/")):
         page.locator("#picker-search").fill(text)
-    page.wait_for_load_state("networkidle")
+    htmx_settled(page)
 
 
 def offered(page: Page) -> list[str]:

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from tandem.core.models import Relation
 from tandem.persons.models import Organisation
 
-from .browser import in_both_languages, login, screenshot
+from .browser import htmx_settled, in_both_languages, login, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -101,14 +101,16 @@ def add_relation(page: Page, words: dict[str, str], predicate: str, target: str)
     ).click()
     dialog = page.locator("#dialog")
     expect(dialog).to_be_visible()
-    page.wait_for_load_state("networkidle")
+    htmx_settled(page)
     select = dialog.locator("select[name=relation_type]")
     option = select.locator("option", has_text=re.compile(rf"^{re.escape(predicate)}( \(|$)"))
     select.select_option(value=option.first.get_attribute("value"))
     search = dialog.locator("#picker-search")
     expect(search).to_be_visible()
-    search.fill(target)
-    page.wait_for_load_state("networkidle")
+    htmx_settled(page)
+    with page.expect_response(lambda response: "/relations/picker/" in response.url):
+        search.fill(target)
+    htmx_settled(page)
     result = dialog.locator("#picker-results label").filter(
         has=page.locator("span", has_text=re.compile(rf"^{re.escape(target)}$"))
     )
