@@ -157,6 +157,7 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TANDEM_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["tandem.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = TANDEM_HOME / "static"

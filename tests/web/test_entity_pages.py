@@ -251,3 +251,20 @@ def test_list_pages_cost_the_same_queries_whatever_the_rows(logged_in, make_org,
     with CaptureQueriesContext(connection) as many:
         logged_in.get(contacts_url)
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("en", "4 Dec 2026, 09:05"), ("fr", "04/12/2026 09:05")],
+)
+def test_dates_read_unambiguously_in_each_language(logged_in, user, make_org, language, shown):
+    from datetime import UTC, datetime
+
+    organisation = make_org("Dated Ltd")
+    Organisation.objects.filter(pk=organisation.pk).update(
+        created=datetime(2026, 12, 4, 9, 5, tzinfo=UTC)
+    )
+    user.language = language
+    user.save()
+    page = logged_in.get(detail_url(organisation), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert shown in page

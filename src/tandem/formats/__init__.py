@@ -1,0 +1,1 @@
+"""Date formats that override Django's per-language defaults (``FORMAT_MODULE_PATH``)."""
