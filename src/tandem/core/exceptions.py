@@ -27,8 +27,21 @@ class RelationRefused(TandemError):
     """A link or unlink the relation type's rules forbid; nothing was written."""
 
 
+class DuplicateRelation(RelationRefused):
+    """The (subject, type, object) relation exists already."""
+
+
 class ActionRefused(TandemError):
     """An operation the engine's rules forbid (trashing the last managed organisation…)."""
+
+
+class BuiltInProtected(ActionRefused):
+    """A built-in configuration item (relation or property type) may be disabled, not changed
+    or deleted: the code relies on it."""
+
+
+class InUse(ActionRefused):
+    """Deleting this would remove data that uses it; the caller must force it."""
 
 
 class ConflictError(TandemError):

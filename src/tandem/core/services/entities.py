@@ -68,10 +68,10 @@ def update_entity(
         if current.version != version:
             raise ConflictError(
                 _(
-                    "“%(entity)s” was changed by someone else since you opened it "
-                    "(version %(yours)s, now %(theirs)s). Nothing was saved."
+                    "“%(entity)s” was changed by someone else since you opened it. Nothing "
+                    "was saved."
                 )
-                % {"entity": current.label, "yours": version, "theirs": current.version},
+                % {"entity": current.label},
                 current=current,
                 changes=_differences(current, data),
             )

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tandem.core.exceptions import ActionRefused
-from tandem.core.models import Entity, HistoryEntry, Property, PropertyType, User
+from tandem.core.models import Entity, HistoryEntry, Property, PropertyType, Relation, User
 from tandem.core.permissions import check_permission
 from tandem.core.services.history import record
 
@@ -21,6 +21,19 @@ def add_property(*, user: User | None, entity: Entity, property_type: PropertyTy
     if allowed and entity.entity_type_id not in allowed:
         raise ActionRefused(
             _("The property “%(property)s” does not apply to “%(entity)s”.") % names
+        )
+    forbidding = (
+        Relation.objects.filter(subject=entity, type__subject_forbidden_properties=property_type)
+        .select_related("type", "object")
+        .first()
+    )
+    if forbidding is not None:
+        raise ActionRefused(
+            _(
+                "“%(entity)s” cannot have the property “%(property)s”: its relation "
+                "“%(predicate)s %(other)s” forbids it. Remove that relation first."
+            )
+            % {**names, "predicate": forbidding.type, "other": forbidding.object.label}
         )
     try:
         with transaction.atomic():
@@ -42,6 +55,24 @@ def add_property(*, user: User | None, entity: Entity, property_type: PropertyTy
 def remove_property(*, user: User | None, entity: Entity, property_type: PropertyType) -> None:
     """Take the property away from ``entity``."""
     check_permission(user, "change", entity)
+    requiring = (
+        Relation.objects.filter(subject=entity, type__subject_properties=property_type)
+        .select_related("type", "object")
+        .first()
+    )
+    if requiring is not None:
+        raise ActionRefused(
+            _(
+                "“%(entity)s” must keep the property “%(property)s”: its relation "
+                "“%(predicate)s %(other)s” requires it. Remove that relation first."
+            )
+            % {
+                "entity": entity.label,
+                "property": property_type,
+                "predicate": requiring.type,
+                "other": requiring.object.label,
+            }
+        )
     with transaction.atomic():
         deleted, _details = Property.objects.filter(entity=entity, type=property_type).delete()
         if not deleted:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tandem.core.exceptions import ActionRefused
+from tandem.core.exceptions import BuiltInProtected, InUse
 from tandem.core.models import Entity, HistoryEntry, Property, PropertyType, User
 from tandem.core.permissions import check_permission
 
@@ -33,7 +33,7 @@ def _check_text(text: str) -> str:
 
 def _check_custom(property_type: PropertyType) -> None:
     if not property_type.is_custom:
-        raise ActionRefused(
+        raise BuiltInProtected(
             _(
                 "“%(property)s” is a built-in property type: it can be disabled, not changed "
                 "or deleted."
@@ -130,7 +130,7 @@ def delete_property_type(
             )
         )
         if entities and not force:
-            raise ActionRefused(
+            raise InUse(
                 ngettext(
                     "“%(property)s” is carried by %(count)s entity: remove it from that entity "
                     "first, or confirm to remove it too.",

@@ -9,22 +9,52 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tandem.core.exceptions import ActionRefused
-from tandem.core.models import Property, PropertyType, Relation, RelationType, User
+from tandem.core.exceptions import ActionRefused, BuiltInProtected, InUse
+from tandem.core.models import (
+    HistoryEntry,
+    Property,
+    PropertyType,
+    Relation,
+    RelationType,
+    User,
+)
 from tandem.core.permissions import check_permission
+from tandem.core.services.history import relation_data
 
 
 def _check_predicate(field: str, predicate: str) -> str:
     predicate = (predicate or "").strip()
     if not predicate:
-        raise ValidationError({field: _("Write the verb of this side, e.g. “is a partner of”.")})
+        example = (
+            _("“is a customer of”") if field == "subject_predicate" else _("“is a supplier of”")
+        )
+        raise ValidationError(
+            {field: _("Write the verb of this side, e.g. %(example)s.") % {"example": example}}
+        )
     max_length = RelationType._meta.get_field("predicate").max_length
     if len(predicate) > max_length:
         raise ValidationError({field: _("At most %(max)s characters.") % {"max": max_length}})
     return predicate
+
+
+def _check_predicates(subject_predicate: str, object_predicate: str) -> tuple[str, str]:
+    """Both verbs checked at once, so that a form shows both errors together."""
+    checked, errors = [], {}
+    for field, predicate in (
+        ("subject_predicate", subject_predicate),
+        ("object_predicate", object_predicate),
+    ):
+        try:
+            checked.append(_check_predicate(field, predicate))
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return checked[0], checked[1]
 
 
 def create_relation_type(
@@ -42,8 +72,7 @@ def create_relation_type(
 ) -> tuple[RelationType, RelationType]:
     """Create a custom pair "subject – verb – object" and its reverse; return both sides."""
     check_permission(user, "configure")
-    subject_predicate = _check_predicate("subject_predicate", subject_predicate)
-    object_predicate = _check_predicate("object_predicate", object_predicate)
+    subject_predicate, object_predicate = _check_predicates(subject_predicate, object_predicate)
     key = uuid.uuid4().hex[:12]
     with transaction.atomic():
         side = RelationType.objects.create(
@@ -82,7 +111,7 @@ def set_relation_type_enabled(
 
 def _check_custom(relation_type: RelationType) -> None:
     if not relation_type.is_custom:
-        raise ActionRefused(
+        raise BuiltInProtected(
             _("“%(type)s” is a built-in relation type: it can be disabled, not changed or deleted.")
             % {"type": relation_type}
         )
@@ -107,8 +136,7 @@ def update_relation_type(
     """
     check_permission(user, "configure")
     _check_custom(relation_type)
-    subject_predicate = _check_predicate("subject_predicate", subject_predicate)
-    object_predicate = _check_predicate("object_predicate", object_predicate)
+    subject_predicate, object_predicate = _check_predicates(subject_predicate, object_predicate)
     reverse = relation_type.reverse
     sides = (
         (relation_type, subject_types, subject_properties, subject_forbidden_properties),
@@ -163,6 +191,23 @@ def _check_rules_fit(
         )
 
 
+def _record_forced_unlinks(user: User | None, relations) -> None:
+    """Each entity that loses a relation with its type says so in its history."""
+    now = timezone.now()
+    HistoryEntry.objects.bulk_create(
+        HistoryEntry(
+            entity=relation.subject,
+            entity_label=relation.subject.label,
+            entity_type_id=relation.subject.entity_type_id,
+            kind=HistoryEntry.Kind.UNRELATED,
+            date=now,
+            user=user,
+            data=relation_data(relation.type_id, relation.type.predicate, relation.object),
+        )
+        for relation in relations.select_related("type", "subject", "object").iterator()
+    )
+
+
 def delete_relation_type(
     *, user: User | None, relation_type: RelationType, force: bool = False
 ) -> None:
@@ -174,13 +219,14 @@ def delete_relation_type(
         in_use = Relation.objects.filter(type_id__in=sides)
         if in_use.exists():
             if not force:
-                raise ActionRefused(
+                raise InUse(
                     _(
                         "“%(type)s” is used by relations: remove them first, or force the "
                         "deletion to remove them too."
                     )
                     % {"type": relation_type}
                 )
+            _record_forced_unlinks(user, in_use)
             in_use.update(reverse=None)
             in_use.delete()
         RelationType.objects.filter(pk__in=sides).update(reverse=None)

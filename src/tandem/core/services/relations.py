@@ -10,14 +10,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tandem.core.exceptions import RelationRefused
+from tandem.core.exceptions import DuplicateRelation, RelationRefused
 from tandem.core.models import Entity, HistoryEntry, Property, Relation, RelationType, User
 from tandem.core.permissions import check_permission
 from tandem.core.services.history import record, relation_data
 
 
-def _refuse(reason: str, subject: Entity, relation_type: RelationType, obj: Entity) -> None:
-    raise RelationRefused(
+def _refuse(
+    reason: str,
+    subject: Entity,
+    relation_type: RelationType,
+    obj: Entity,
+    error: type[RelationRefused] = RelationRefused,
+) -> None:
+    raise error(
         _("Cannot link “%(subject)s” – %(predicate)s – “%(object)s”: %(reason)s")
         % {
             "subject": subject.label,
@@ -154,7 +160,9 @@ def link(
                 **relation_data(relation_type.reverse_id, relation_type.reverse.predicate, subject),
             )
     except IntegrityError:
-        _refuse(_("this relation already exists."), subject, relation_type, object)
+        _refuse(
+            _("this relation already exists."), subject, relation_type, object, DuplicateRelation
+        )
     return relation
 
 
@@ -319,7 +327,7 @@ def _bulk_link_batch(
             for (s, o), relation in zip(batch, forward, strict=True)
         )
     except IntegrityError:
-        raise RelationRefused(
+        raise DuplicateRelation(
             _(
                 "Some of these “%(type)s” relations already exist; nothing of this batch was "
                 "written."
