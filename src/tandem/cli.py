@@ -12,6 +12,7 @@ Tandem's commands:
   serve            serve Tandem with gunicorn (--host, --port, --workers)
   populate         add the default data (idempotent)
   createadmin      create the first administrator unless one exists
+  token            API tokens: token create <username>, token list <username>, token revoke <id>
   migrate          apply database migrations
   check            check the configuration (--deploy for production)
   changepassword   set a user's password

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "tandem.persons",
     "tandem.web",
     "tandem.config",
+    "tandem.api",
+    "ninja",  # serves the API docs' own static files (no CDN)
 ]
 
 MIDDLEWARE = [
@@ -190,6 +192,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 X_FRAME_OPTIONS = "DENY"
+
+# Requests per API user ("50/s", "3000/m", "0": no limit), counted per server process.
+TANDEM_API_RATE = os.environ.get("TANDEM_API_RATE", "50/s")
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,11 @@
 
 from django.urls import include, path
 
+from tandem.api.main import api, unknown_path
+
 urlpatterns = [
+    path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", unknown_path),
     path("config/", include("tandem.config.urls")),
     path("", include("tandem.web.urls")),
 ]
