@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tandem.core.models import User
-from tandem.core.services import create_entity, link, trash_entity
+from tandem.core.services import create_entity, create_relation_type, link, trash_entity
 from tandem.persons import constants
 from tandem.persons.models import Contact, Organisation
 
@@ -79,6 +79,7 @@ def main_pages(paths: dict[str, str]) -> dict[str, str]:
         "choice-lists": "/config/choice-lists/",
         "managed-organisations": "/config/managed-organisations/",
         "trash": "/trash/",
+        "account": "/account/",
     }
 
 
@@ -119,3 +120,37 @@ def test_a_missing_page_is_styled_and_translated(
     expect(page.locator("h1")).to_have_text(NOT_FOUND[language])
     assert "Traceback" not in page.content()
     screenshot(page, "page-not-found")
+
+
+@on_both_devices
+def test_a_very_long_unbroken_name_wraps_instead_of_widening_pages(
+    page: Page, live_server, browser_user, password, device
+):
+    long_name = "Z" * 200
+    entity = create_entity(user=browser_user, model=Organisation, data={"name": long_name})
+    side, _reverse = create_relation_type(
+        user=browser_user, subject_predicate="V" * 100, object_predicate="W" * 100
+    )
+    link(
+        user=browser_user,
+        subject=entity,
+        relation_type=side,
+        object=Organisation.objects.get(is_managed=True),
+    )
+    login(page, live_server, browser_user.username, password)
+    wide = []
+    for path in (
+        "/",
+        "/organisations/",
+        f"/organisations/{entity.uuid}/",
+        f"/organisations/{entity.uuid}/edit/",
+        "/config/relation-types/",
+        "/search/?q=zzz",
+    ):
+        page.goto(url_of(live_server, path))
+        if not fits_the_width(page):
+            wide.append(path)
+    screenshot(page, "long-name-search")
+    page.goto(url_of(live_server, f"/organisations/{entity.uuid}/"))
+    screenshot(page, "long-name-detail")
+    assert not wide, f"wider than the {device} screen: {wide}"

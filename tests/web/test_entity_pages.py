@@ -268,3 +268,53 @@ def test_dates_read_unambiguously_in_each_language(logged_in, user, make_org, la
     user.save()
     page = logged_in.get(detail_url(organisation), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert shown in page
+
+
+def test_history_and_conflicts_show_phones_and_addresses_as_people_read_them(
+    client, user, make_org
+):
+    client.force_login(user)
+    acme = make_org("Acme")
+    update_entity(
+        user=user,
+        entity=acme,
+        data={
+            "phones": [{"kind": "work", "number": "+33 1 23 45 67 89", "primary": True}],
+            "billing_address": {
+                "street": "1 rue de la Paix",
+                "postal_code": "75002",
+                "city": "Paris",
+            },
+        },
+        version=1,
+    )
+    page = client.get(reverse("entity_detail", args=["organisations", acme.uuid])).content.decode()
+    assert "+33 1 23 45 67 89 (work)" in page and "1 rue de la Paix, 75002 Paris" in page
+    assert (
+        "&#x27;kind&#x27;" not in page
+        and "{" not in page.split("History")[1].split("</section>")[0]
+    )
+
+
+def test_a_trashed_entity_is_not_opened_for_editing(client, user, make_org):
+    from tandem.core.services import trash_entity
+
+    client.force_login(user)
+    acme = make_org("Acme")
+    trash_entity(user=user, entity=acme)
+    response = client.get(reverse("entity_edit", args=["organisations", acme.uuid]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "entity_detail", args=["organisations", acme.uuid]
+    )
+    assert "restore it before editing it" in response.content.decode()
+
+
+def test_a_website_must_be_a_web_address(client, user, make_org):
+    client.force_login(user)
+    response = client.post(
+        reverse("entity_create", args=["organisations"]),
+        {"name": "Evil", "website": "javascript:alert(1)"},
+    )
+    assert response.status_code == 400
+    assert "is not a web address" in response.content.decode()
+    assert not Organisation.objects.filter(name="Evil").exists()

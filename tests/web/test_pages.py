@@ -98,3 +98,13 @@ def test_every_icon_used_by_a_template_is_in_the_sprite():
     assert used, "no icon found: the pattern is wrong"
     missing = sorted(name for name in used if f'id="{name}"' not in sprite)
     assert not missing
+
+
+def test_logout_asks_on_get_and_says_so_after_post(client, user):
+    client.force_login(user)
+    page = client.get(reverse("logout"))
+    assert page.status_code == 200 and "Log out of Tandem?" in page.content.decode()
+    assert client.get(reverse("home")).status_code == 200  # still logged in
+    response = client.post(reverse("logout"), follow=True)
+    assert "You are logged out." in response.content.decode()
+    assert client.get(reverse("home")).status_code == 302

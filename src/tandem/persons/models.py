@@ -21,6 +21,7 @@ from tandem.persons.validators import (
     validate_phones,
     validate_siren,
     validate_siret,
+    validate_website,
 )
 
 
@@ -111,7 +112,9 @@ class PersonBase(Entity):
     phones = models.JSONField(
         _("phone numbers"), default=list, blank=True, validators=[validate_phones]
     )
-    website = models.CharField(_("website"), max_length=200, blank=True)
+    website = models.CharField(
+        _("website"), max_length=200, blank=True, validators=[validate_website]
+    )
     sector = models.ForeignKey(
         Sector,
         on_delete=models.SET_NULL,

@@ -83,6 +83,25 @@ def validate_extra_emails(value: Any) -> None:
             ) from None
 
 
+def validate_website(value: str) -> None:
+    """A web address, with or without ``https://``: ``example.com``, ``https://example.com/x``.
+    Other schemes (``javascript:``…) and text with spaces are refused."""
+    from urllib.parse import urlsplit
+
+    from django.core.validators import URLValidator
+
+    candidate = value.strip()
+    if "://" not in candidate:
+        candidate = f"https://{candidate}"
+    message = _("“%(value)s” is not a web address (e.g. example.com).") % {"value": value}
+    if urlsplit(candidate).scheme.lower() not in {"http", "https"}:
+        raise ValidationError(message)
+    try:
+        URLValidator(schemes=["http", "https"])(candidate)
+    except ValidationError:
+        raise ValidationError(message) from None
+
+
 def _luhn_ok(digits: str) -> bool:
     total = 0
     for index, char in enumerate(reversed(digits)):

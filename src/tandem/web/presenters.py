@@ -38,6 +38,26 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def readable(value: Any) -> Any:
+    """A history or conflict value (as JSON keeps it) as a person reads it: phones as
+    "number (kind)", addresses as one line, lists joined by commas."""
+    if isinstance(value, list):
+        parts = [readable(item) for item in value]
+        return ", ".join(str(part) for part in parts if part not in ("", None))
+    if isinstance(value, dict):
+        if "number" in value:
+            from tandem.persons.validators import PHONE_KINDS
+
+            kind = PHONE_KINDS.get(value.get("kind"), value.get("kind") or "")
+            return f"{value['number']} ({kind})" if kind else str(value["number"])
+        from tandem.persons.models import Address
+
+        if set(value) <= set(Address.editable_fields):
+            return str(Address(**value))
+        return ", ".join(str(part) for part in value.values() if part)
+    return value
+
+
 def field_label(model: type[Entity], path: str) -> str:
     """The label of a field, or of the last field of a ``billing_address__city`` path."""
     *relations, last = path.split("__")

@@ -1,16 +1,18 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tandem.web.views import entities, home, relations, trash
+from tandem.web.views import account, entities, home, relations, trash
 
 entity = "<slug:type_slug>/<uuid:uuid>/"
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", home.logout, name="logout"),
     path("language/", home.set_language, name="set_language"),
     path("health/", home.health, name="health"),
+    path("account/", account.account, name="account"),
+    path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     path("search/", home.search, name="search"),
     path("trash/", trash.trash, name="trash"),
     path("trash/empty/", trash.empty_trash, name="trash_empty"),

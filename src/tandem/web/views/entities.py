@@ -26,7 +26,7 @@ from tandem.core.selectors import grouped_relations_of, history_of
 from tandem.core.services import add_property, create_entity, trash_entity, update_entity
 from tandem.web import listing
 from tandem.web.forms import EntityForm, QuickCreateForm
-from tandem.web.presenters import field_groups, field_label, shown_value
+from tandem.web.presenters import field_groups, field_label, readable, shown_value
 from tandem.web.views.relations import (
     available_property_types,
     link_many,
@@ -165,7 +165,13 @@ def _history_row(info: EntityTypeInfo, entry: Any) -> dict[str, Any]:
             label = field_label(info.model, path).capitalize()
         except Exception:
             label = change["field"]
-        changes.append({"label": label, "old": change.get("old"), "new": change.get("new")})
+        changes.append(
+            {
+                "label": label,
+                "old": readable(change.get("old")),
+                "new": readable(change.get("new")),
+            }
+        )
     return {"entry": entry, "changes": changes}
 
 
@@ -228,6 +234,13 @@ def entity_edit(request: HttpRequest, type_slug: str, uuid: Any) -> HttpResponse
     """Edit with optimistic locking: a stale form shows what someone else changed."""
     info = type_info(type_slug)
     entity = get_entity(info, uuid)
+    if entity.is_deleted:
+        messages.warning(
+            request,
+            _("“%(entity)s” is in the trash: restore it before editing it.")
+            % {"entity": entity.label},
+        )
+        return redirect("entity_detail", info.slug, entity.uuid)
     title = _("Edit “%(entity)s”") % {"entity": entity.label}
     if request.method != "POST":
         return _form_page(
@@ -252,8 +265,13 @@ def entity_edit(request: HttpRequest, type_slug: str, uuid: Any) -> HttpResponse
             form = EntityForm(data, info=info, instance=entity)
             form.is_valid()
             conflict.changes = [
-                {**change, "label": _change_label(info, change["field"])}
+                {
+                    "label": _change_label(info, change["field"]),
+                    "yours": readable(change["yours"]),
+                    "theirs": readable(change["theirs"]),
+                }
                 for change in error.changes
+                if readable(change["yours"]) != readable(change["theirs"])
             ]
         except ValidationError as error:
             form.add_service_errors(error)

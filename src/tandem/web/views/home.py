@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.core.models import Entity
@@ -105,3 +107,14 @@ def health(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def logout(request: HttpRequest) -> HttpResponse:
+    """POST logs out (and says so on the login page); GET asks first, as a link must not."""
+    if request.method == "POST":
+        auth.logout(request)
+        messages.info(request, _("You are logged out."))
+        return redirect("login")
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return render(request, "registration/logout.html")
