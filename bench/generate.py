@@ -238,6 +238,7 @@ def insert_entities(children: Sequence[Any], now: datetime.datetime, rng: random
                 uuid=child.uuid,
                 entity_type_id=child.entity_type_id,
                 label=child.label,
+                sort_label=child.sort_label,
                 search_text=child.search_text,
                 created=created,
                 modified=created,

@@ -279,6 +279,18 @@ def test_order_on_several_keys_and_foreign_key_paths(api, make_org):
     assert_problem(api.get("organisations", order="colour"), 400, "order")
 
 
+def test_label_order_ignores_case_and_accents(api, make_org):
+    for name in ("Zèbre", "écolo", "Alpha", "Énergie"):
+        make_org(name)
+    assert _names(api.get("organisations", order="label"))[:4] == [
+        "Alpha",
+        "écolo",
+        "Énergie",
+        "ReplaceByYourCompany",
+    ]
+    assert _names(api.get("organisations", order="-label"))[0] == "Zèbre"
+
+
 def test_cursor_pages_cover_every_row_once_in_any_order(api, make_org):
     for index in range(23):
         make_org(f"Org {index:02d}", employees=index % 4 if index % 5 else None)

@@ -264,3 +264,16 @@ def test_contact_type_is_accepted_where_allowed(user, make_contact, our_company)
         user=user, subject=make_contact("Ann"), relation_type=c.REL_SUB_PROSPECT, object=our_company
     )
     assert Contact.objects.get(pk=relation.subject_id).first_name == "Ann"
+
+
+def test_relations_of_an_entity_are_in_alphabetical_order_ignoring_accents(user, make_org):
+    from tandem.core.selectors import relations_of
+
+    hub = make_org("Hub")
+    for name in ("Zèbre", "Énergie", "alpha"):
+        link(user=user, subject=hub, relation_type=c.REL_SUB_PARTNER, object=make_org(name))
+    assert [relation.object.label for relation in relations_of(hub)] == [
+        "alpha",
+        "Énergie",
+        "Zèbre",
+    ]

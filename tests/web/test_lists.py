@@ -53,6 +53,26 @@ def test_descending_sort(logged_in, make_org):
     assert names.index("Gamma") < names.index("Beta") < names.index("Alpha")
 
 
+def test_names_sort_ignoring_case_and_accents_across_pages(logged_in, make_org, our_company):
+    for name in ("Zèbre", "énergie Verte", "Écolo", "Alpha", "beta", "Émeraude"):
+        make_org(name)
+    expected = ["Alpha", "beta", "Écolo", "Émeraude", "énergie Verte"]
+    first = logged_in.get(LIST, {"size": 25}).content.decode()
+    assert names_in(first)[:5] == expected
+    assert names_in(first)[-1] == "Zèbre"
+    # Keyset pages keep that order from one page to the next.
+    for name in ("Éa", "Eb", "ec", "Ed"):
+        make_org(name)
+    seen, query = [], {"size": 25}
+    page = logged_in.get(LIST, query).content.decode()
+    seen += names_in(page)
+    while match := re.search(r'href="(\?[^"]*after=[^"]*)" rel="next"', page):
+        page = logged_in.get(LIST + match.group(1).replace("&amp;", "&")).content.decode()
+        seen += names_in(page)
+    assert seen.index("Éa") < seen.index("Eb") < seen.index("ec") < seen.index("Ed")
+    assert seen.index("Ed") < seen.index("Émeraude")
+
+
 def test_an_unknown_sort_or_size_or_a_tampered_cursor_falls_back(logged_in, make_org):
     make_org("Alpha")
     for params in ({"sort": "password"}, {"size": "100000"}, {"after": "!!not-a-cursor"}):

@@ -36,7 +36,8 @@ class Sortable:
 
 
 def sortable_keys(fields: list[ApiField]) -> dict[str, Sortable]:
-    keys = {name: Sortable(name, name) for name in ("label", "created", "modified", "version")}
+    keys = {name: Sortable(name, name) for name in ("created", "modified", "version")}
+    keys["label"] = Sortable("label", "sort_label")  # ignoring case and accents
     for api_field in fields:
         if api_field.kind in {"text", "integer", "decimal", "date", "datetime", "boolean"}:
             keys[api_field.name] = Sortable(api_field.name, api_field.name)

@@ -106,4 +106,4 @@ def organisations_to_manage(text: str, *, limit: int = 20) -> list[Organisation]
     organisations = Organisation.objects.filter(is_managed=False, is_deleted=False)
     for word in fold(text).split():
         organisations = organisations.filter(search_text__contains=word)
-    return list(organisations.order_by("label", "pk")[:limit])
+    return list(organisations.order_by("sort_label", "pk")[:limit])

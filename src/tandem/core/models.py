@@ -89,6 +89,11 @@ class Entity(models.Model):
     search_text = models.CharField(
         _("search text"), max_length=SEARCH_TEXT_MAX_LENGTH, blank=True, editable=False
     )
+    #: ``label`` folded (no case, no accents): lists sort on it, so "Énergie" comes before
+    #: "Zèbre" in every language and on every database.
+    sort_label = models.CharField(
+        _("sort label"), max_length=LABEL_MAX_LENGTH, blank=True, editable=False
+    )
 
     #: Fields the services manage themselves; never part of an edit's diff.
     bookkeeping_fields = frozenset(
@@ -104,6 +109,7 @@ class Entity(models.Model):
             "version",
             "label",
             "search_text",
+            "sort_label",
             "entity_ptr",
         }
     )
@@ -112,7 +118,9 @@ class Entity(models.Model):
         verbose_name = _("entity")
         verbose_name_plural = _("entities")
         indexes = [
-            models.Index(fields=["entity_type", "is_deleted", "label"], name="entity_type_label"),
+            models.Index(
+                fields=["entity_type", "is_deleted", "sort_label"], name="entity_type_sort_label"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -146,6 +154,7 @@ class Entity(models.Model):
         if self.entity_type_id is None:
             self.entity_type = self.get_entity_type()
         self.label = self.compute_label()[:LABEL_MAX_LENGTH]
+        self.sort_label = fold(self.label)[:LABEL_MAX_LENGTH]
         self.search_text = self.compute_search_text()
 
     def assign(self, data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ def relations_of(entity: Entity, *, include_trashed: bool = True) -> list[Relati
     relations = (
         Relation.objects.filter(subject_id=entity.pk)
         .select_related("type", "object")
-        .order_by("type__predicate", "object__label", "pk")
+        .order_by("type__predicate", "object__sort_label", "pk")
     )
     if not include_trashed:
         relations = relations.filter(object__is_deleted=False)
@@ -70,7 +70,7 @@ def search_entities(
         entities = entities.filter(entity_type_id__in=types)
     for word in fold(text).split():
         entities = entities.filter(search_text__contains=word)
-    return entities.order_by("label", "pk")
+    return entities.order_by("sort_label", "pk")
 
 
 def filter_text(queryset: QuerySet, field_path: str, text: str) -> QuerySet:

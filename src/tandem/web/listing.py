@@ -26,6 +26,8 @@ PAGE_SIZES = (25, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 25
 MAX_FILTER_LENGTH = 200
 LABEL = "label"
+#: Columns sorted on another column: the name on its folded form (no case, no accents).
+SORT_FIELDS = {LABEL: "sort_label"}
 
 
 @dataclass(frozen=True)
@@ -168,7 +170,7 @@ class Page:
 
 def page_of(queryset: QuerySet, query: ListQuery) -> Page:
     """One page of ``queryset`` in the asked order, after or before a cursor: one query."""
-    field, size = query.sort, query.page_size
+    field, size = SORT_FIELDS.get(query.sort, query.sort), query.page_size
     backwards = query.before is not None
     descending = query.descending != backwards
     ordering = [f"-{field}", "-pk"] if descending else [field, "pk"]

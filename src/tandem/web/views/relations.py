@@ -79,7 +79,7 @@ def picker_candidates(
     )
     for word in fold(text).split():
         candidates = candidates.filter(search_text__contains=word)
-    return list(candidates.order_by("label", "pk")[:limit])
+    return list(candidates.order_by("sort_label", "pk")[:limit])
 
 
 def link_many(
@@ -217,7 +217,9 @@ def relation_add(request: HttpRequest, type_slug: str, uuid: Any) -> HttpRespons
         )
         return _dialog(request, entity, form)
     form = RelationForm(request.POST, relation_types=relation_types)
-    chosen = list(Entity.objects.filter(uuid__in=request.POST.getlist("objects")).order_by("label"))
+    chosen = list(
+        Entity.objects.filter(uuid__in=request.POST.getlist("objects")).order_by("sort_label")
+    )
     if not form.is_valid():
         return _dialog(request, entity, form, status=400, chosen=chosen)
     relation_type = form.relation_types[form.cleaned_data["relation_type"]]
