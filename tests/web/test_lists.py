@@ -174,6 +174,22 @@ def test_bulk_add_property_and_relation(logged_in, make_org, our_company):
     )
 
 
+def test_bulk_options_fit_the_listed_type_and_skipped_rows_are_told(logged_in, make_org):
+    page = logged_in.get(LIST).content.decode()
+    offered = re.findall(r'<option value="(persons-[^"]+)"', page)
+    assert constants.REL_SUB_PROSPECT in offered
+    assert constants.REL_SUB_EMPLOYED_BY not in offered  # contacts only
+    assert "persons-is_salesman" not in offered and "persons-is_vip" in offered
+    alpha, beta = make_org("Alpha"), make_org("Beta")
+    bulk = reverse("entity_bulk", args=["organisations"])
+    data = {"action": "property", "property_type": "persons-is_vip", "selected": [alpha.uuid]}
+    logged_in.post(bulk, data)
+    data["selected"] = [alpha.uuid, beta.uuid]
+    page = logged_in.post(bulk, data, follow=True).content.decode()
+    assert "The property was added to 1 entity." in page
+    assert "1 entity had it already: Alpha." in page
+
+
 def test_bulk_without_selection_says_so(logged_in):
     response = logged_in.post(
         reverse("entity_bulk", args=["organisations"]), {"action": "trash"}, follow=True

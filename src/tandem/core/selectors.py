@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Exists, OuterRef, QuerySet
 
-from tandem.core.models import Entity, HistoryEntry, Relation, RelationType
+from tandem.core.models import Entity, HistoryEntry, PropertyType, Relation, RelationType
 from tandem.core.search import Folded, fold
 
 
@@ -43,14 +43,24 @@ def grouped_relations_of(entity: Entity, *, include_trashed: bool = True) -> lis
 def relation_types_for(entity: Entity) -> QuerySet[RelationType]:
     """Enabled, public relation types whose subject may be ``entity`` (by type; properties are
     checked when linking)."""
+    return relation_types_for_type(entity.entity_type_id)
+
+
+def relation_types_for_type(entity_type_id: int) -> QuerySet[RelationType]:
+    """Enabled, public relation types whose subject may be of this entity type."""
     restrictions = RelationType.subject_types.through.objects.filter(relationtype_id=OuterRef("pk"))
     return (
         RelationType.objects.filter(enabled=True, is_internal=False)
-        .filter(
-            ~Exists(restrictions)
-            | Exists(restrictions.filter(contenttype_id=entity.entity_type_id))
-        )
+        .filter(~Exists(restrictions) | Exists(restrictions.filter(contenttype_id=entity_type_id)))
         .select_related("reverse")
+    )
+
+
+def property_types_for_type(entity_type_id: int) -> QuerySet[PropertyType]:
+    """Enabled property types entities of this type may carry."""
+    restrictions = PropertyType.subject_types.through.objects.filter(propertytype_id=OuterRef("pk"))
+    return PropertyType.objects.filter(enabled=True).filter(
+        ~Exists(restrictions) | Exists(restrictions.filter(contenttype_id=entity_type_id))
     )
 
 

@@ -22,7 +22,12 @@ from django.views.decorators.http import require_POST
 from tandem.core.exceptions import ConflictError, TandemError
 from tandem.core.models import Entity, Property, PropertyType, RelationType
 from tandem.core.registry import EntityTypeInfo, entity_types
-from tandem.core.selectors import grouped_relations_of, history_of
+from tandem.core.selectors import (
+    grouped_relations_of,
+    history_of,
+    property_types_for_type,
+    relation_types_for_type,
+)
 from tandem.core.services import add_property, create_entity, trash_entity, update_entity
 from tandem.web import listing
 from tandem.web.forms import EntityForm, QuickCreateForm
@@ -121,10 +126,8 @@ def entity_list(request: HttpRequest, type_slug: str) -> HttpResponse:
             "page_sizes": listing.PAGE_SIZES,
             "filtering": filtering,
             "keep": keep,
-            "relation_types": RelationType.objects.filter(enabled=True, is_internal=False)
-            .order_by("predicate")
-            .select_related("reverse"),
-            "property_types": PropertyType.objects.filter(enabled=True).order_by("text"),
+            "relation_types": relation_types_for_type(info.content_type.pk).order_by("predicate"),
+            "property_types": property_types_for_type(info.content_type.pk).order_by("text"),
         },
     )
 
@@ -361,7 +364,7 @@ def entity_bulk(request: HttpRequest, type_slug: str) -> HttpResponse:
         messages.error(request, _("Select at least one row and an action."))
         return redirect(back)
     entities = list(info.model._default_manager.filter(uuid__in=uuids, is_deleted=False))
-    done, failures = 0, []
+    done, failures, skipped = 0, [], []
     if action == "trash":
         for entity in entities:
             try:
@@ -386,8 +389,14 @@ def entity_bulk(request: HttpRequest, type_slug: str) -> HttpResponse:
         if property_type is None:
             messages.error(request, _("Choose a property to add."))
             return redirect(back)
+        already = set(
+            Property.objects.filter(entity__in=entities, type=property_type).values_list(
+                "entity_id", flat=True
+            )
+        )
         for entity in entities:
-            if Property.objects.filter(entity=entity, type=property_type).exists():
+            if entity.pk in already:
+                skipped.append(entity.label)
                 continue
             try:
                 add_property(user=request.user, entity=entity, property_type=property_type)
@@ -403,6 +412,16 @@ def entity_bulk(request: HttpRequest, type_slug: str) -> HttpResponse:
             )
             % {"count": done},
         )
+        if skipped:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)s entity had it already: %(names)s.",
+                    "%(count)s entities had it already: %(names)s.",
+                    len(skipped),
+                )
+                % {"count": len(skipped), "names": ", ".join(skipped[:10])},
+            )
     else:
         return _bulk_relation(request, info, entities, back)
     for failure in failures:
