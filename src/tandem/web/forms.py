@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -95,7 +96,7 @@ class EntityForm(forms.Form):
             number_label = _("Phone number %(position)s") % {"position": index + 1}
             kind = forms.ChoiceField(
                 label=kind_label,
-                choices=list(PHONE_KINDS.items()),
+                choices=[(key, capfirst(name)) for key, name in PHONE_KINDS.items()],
                 required=False,
                 widget=forms.Select(attrs={"aria-label": kind_label}),
             )
