@@ -2,9 +2,10 @@
 
 from django.urls import include, path
 
-from tandem.api.main import api, unknown_path
+from tandem.api.main import api, index, unknown_path
 
 urlpatterns = [
+    path("api/v1/", index),
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", unknown_path),
     path("config/", include("tandem.config.urls")),

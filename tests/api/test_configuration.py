@@ -159,3 +159,15 @@ def test_property_types_list_and_create(api):
 def test_property_type_labels_are_translated(api_fr):
     listed = {item["id"]: item["label"] for item in api_fr.get("property-types").json()}
     assert listed[c.PROP_IS_VIP] != "is a VIP"
+
+
+def test_an_empty_verb_in_a_patch_is_refused_not_ignored(api):
+    pair = api.post(
+        "relation-types", {"subject_predicate": "mentors", "object_predicate": "is mentored by"}
+    ).json()
+    assert_problem(
+        api.patch(f"relation-types/{pair['side']['id']}", {"subject_predicate": ""}),
+        400,
+        "subject_predicate",
+    )
+    assert RelationType.objects.get(pk=pair["side"]["id"]).predicate == "mentors"

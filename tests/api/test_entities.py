@@ -336,3 +336,53 @@ def test_a_list_page_costs_the_same_queries_whatever_it_holds(api, make_org, mak
         make_contact(f"Bob {index}", "Jones", billing_address={"city": "Nice"})
     assert queries(23) == few
     assert Contact.objects.count() == 23
+
+
+def test_an_unknown_parameter_is_refused_not_ignored(api, make_org):
+    make_org("Acme")
+    body = assert_problem(api.get("organisations", nope="1"), 400, "nope")
+    assert "Known ones" in body["errors"]["nope"][0]
+    assert_problem(api.get("organisations", last_name__startswith="M"), 400)
+    assert_problem(api.get("relations", foo="bar"), 400, "foo")
+
+
+def test_an_empty_address_part_finds_records_without_an_address(api, make_org):
+    make_org("No address")
+    make_org("Empty city", billing_address={"street": "1 rue"})
+    make_org("Lyon", billing_address={"city": "Lyon"})
+    names = _names(api.get("organisations", billing_address__city="", order="label"))
+    assert names == ["Empty city", "No address", "ReplaceByYourCompany"]
+
+
+def test_text_is_stripped_so_a_blank_name_is_refused(api):
+    assert_problem(api.post("organisations", {"name": "   "}), 400, "name")
+    assert api.post("organisations", {"name": "  Acme  "}).json()["name"] == "Acme"
+
+
+def test_booleans_and_integers_are_not_guessed_from_strings(api, make_org):
+    acme = make_org("Acme")
+    assert_problem(
+        api.patch(f"organisations/{acme.uuid}", {"version": "1", "name": "B"}), 400, "version"
+    )
+    assert_problem(
+        api.patch(f"organisations/{acme.uuid}", {"version": True, "name": "B"}), 400, "version"
+    )
+    assert_problem(api.post("organisations", {"name": "C", "employees": "12"}), 400, "employees")
+    assert_problem(
+        api.patch("relation-types/persons-subject_partner", {"enabled": "no"}), 400, "enabled"
+    )
+
+
+def test_choice_labels_are_understood_in_either_language(api):
+    response = api.post("organisations", {"name": "Épicerie", "sector": "Commerce de détail"})
+    assert response.status_code == 201, response.content
+    assert response.json()["sector"] == "Retail"
+    assert _names(api.get("organisations", sector="commerce de detail")) == ["Épicerie"]
+
+
+def test_a_wrong_method_and_the_api_root_answer_as_the_api_does(api, anonymous):
+    body = assert_problem(api.client.put("/api/v1/organisations", **api.headers), 405)
+    assert "GET" in body["detail"] and "POST" in body["detail"]
+    root = anonymous.client.get("/api/v1/")
+    assert root.status_code == 200 and root.json()["openapi"] == "/api/v1/openapi.json"
+    assert_problem(anonymous.client.get("/api/v1/nothing-here"), 404)

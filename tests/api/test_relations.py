@@ -223,7 +223,7 @@ def test_properties_add_list_remove(api, make_contact, make_org):
         {"type": c.PROP_IS_SALESMAN, "label": "is a salesman"}
     ]
     assert_problem(
-        api.post(f"contacts/{marcel.uuid}/properties", {"type": c.PROP_IS_SALESMAN}), 400
+        api.post(f"contacts/{marcel.uuid}/properties", {"type": c.PROP_IS_SALESMAN}), 409
     )
     # "is a salesman" applies to contacts only.
     assert_problem(
@@ -236,3 +236,39 @@ def test_properties_add_list_remove(api, make_contact, make_org):
         "property_removed",
         "property_added",
     ]
+
+
+def test_bulk_answers_a_malformed_item_alone(api, make_contact, make_org):
+    acme, marcel = make_org("Acme"), make_contact("Marcel")
+    good = {"subject": str(marcel.uuid), "type": c.REL_SUB_EMPLOYED_BY, "object": str(acme.uuid)}
+    response = api.post("relations/bulk", {"items": [{"subject": "bad"}, "text", good]})
+    assert response.status_code == 200, response.content
+    results = response.json()["results"]
+    assert [item["status"] for item in results] == [400, 400, 201]
+    assert "subject" in results[0]["error"]["errors"] and "type" in results[0]["error"]["errors"]
+
+
+def test_removing_a_relation_twice_is_refused_and_recorded_once(user, make_contact, make_org):
+    from tandem.core.exceptions import NotFound
+    from tandem.core.services import unlink
+
+    marcel, acme = make_contact("Marcel"), make_org("Acme")
+    relation = link(user=user, subject=marcel, relation_type=c.REL_SUB_EMPLOYED_BY, object=acme)
+    unlink(user=user, relation=relation)
+    # A second caller that read the relation before it went (a race) is told it is gone.
+    with pytest.raises((NotFound, Relation.DoesNotExist)):
+        unlink(user=user, relation=relation)
+    assert HistoryEntry.objects.filter(entity=marcel, kind="unrelated").count() == 1
+
+
+def test_restoring_twice_restores_once(api, user, make_org):
+    from tandem.core.exceptions import ActionRefused
+    from tandem.core.services import restore_entity, trash_entity
+
+    acme = make_org("Acme")
+    trash_entity(user=user, entity=acme)
+    stale = type(acme).objects.get(pk=acme.pk)  # read by a second caller before the restore
+    restore_entity(user=user, entity=acme)
+    with pytest.raises(ActionRefused):
+        restore_entity(user=user, entity=stale)
+    assert HistoryEntry.objects.filter(entity=acme, kind="restored").count() == 1

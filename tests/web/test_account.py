@@ -20,9 +20,12 @@ def _secret(page: str) -> str:
 def test_a_token_is_shown_once_then_only_its_prefix(client, user):
     client.force_login(user)
     assert "You have no API token yet." in client.get(reverse("account")).content.decode()
-    response = client.post(reverse("account"), {"name": "nightly import"})
+    created = client.post(reverse("account"), {"name": "nightly import"})
+    assert created.status_code == 302  # a reload of the next page does not create another
+    response = client.get(reverse("account"))
     assert response["Cache-Control"] == "no-store"
     secret = _secret(response.content.decode())
+    assert ApiToken.objects.filter(user=user).count() == 1
     api = client.get(
         "/api/v1/contacts", HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_HOST="127.0.0.1"
     )
@@ -45,6 +48,13 @@ def test_someone_elses_token_cannot_be_revoked(client, user, other_user):
     client.force_login(user)
     assert client.post(reverse("token_revoke", args=[token.pk])).status_code == 404
     assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+def test_a_name_with_control_characters_is_refused(client, user):
+    client.force_login(user)
+    page = client.post(reverse("account"), {"name": "a\x00b"}).content.decode()
+    assert "control characters" in page
+    assert not ApiToken.objects.exists()
 
 
 def test_a_too_long_name_is_told_next_to_the_field(client, user):

@@ -2,6 +2,8 @@
 
 from typing import Annotated, Any
 
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
 
@@ -47,3 +49,22 @@ class PageParams(CursorParams):
         None, description="Keys, comma-separated; `-` for descending: `name,-modified`."
     )
     include_trashed: bool = False
+
+
+def refuse_unknown_parameters(request: HttpRequest, schema: type[Schema]) -> None:
+    """A mistyped filter must not answer with the whole, unfiltered list."""
+    from tandem.api.problems import ApiProblem
+
+    unknown = sorted(set(request.GET) - set(schema.model_fields))
+    if unknown:
+        raise ApiProblem(
+            400,
+            _("Some values are not valid: see “errors”."),
+            errors={
+                name: [
+                    _("Unknown parameter. Known ones: %(known)s.")
+                    % {"known": ", ".join(sorted(schema.model_fields))}
+                ]
+                for name in unknown
+            },
+        )

@@ -12,9 +12,16 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field, StrictInt, create_model
 
-from tandem.api.common import ENTITY_ERRORS, ERRORS, CursorParams, PageParams, Problem
+from tandem.api.common import (
+    ENTITY_ERRORS,
+    ERRORS,
+    CursorParams,
+    PageParams,
+    Problem,
+    refuse_unknown_parameters,
+)
 from tandem.api.fields import COMMON_READ_ONLY, ApiField, api_fields, common_output_fields
 from tandem.api.listing import apply_filters, cursor_page, filter_keys, parse_order, sortable_keys
 from tandem.api.problems import ApiProblem
@@ -32,6 +39,7 @@ from tandem.api.validation import Text
 from tandem.core import services
 from tandem.core.models import Entity, Property
 from tandem.core.registry import EntityTypeInfo, entity_types
+from tandem.core.selectors import NOT_TRASHED
 from tandem.core.services.properties import add_property, remove_property
 
 
@@ -52,7 +60,10 @@ class EntityApi:
         return [f.name for f in self.fields if f.kind in {"choice", "address", "user"}]
 
     def queryset(self) -> QuerySet:
-        return self.info.model._default_manager.select_related(*self.related)
+        # The entity type filter lets lists walk the (entity type, trash, sort label) index.
+        return self.info.model._default_manager.filter(
+            entity_type_id=self.info.content_type.pk
+        ).select_related(*self.related)
 
     def serialize(self, entity: Entity) -> dict[str, Any]:
         data = {name: getattr(entity, name) for name in COMMON_READ_ONLY}
@@ -101,7 +112,7 @@ def _schemas(info: EntityTypeInfo) -> EntityApi:
     patch = create_model(
         f"{name}Patch",
         __base__=StrictSchema,
-        version=(int, Field(..., description="The version you read: a stale one gets 409.")),
+        version=(StrictInt, Field(..., description="The version you read: a stale one gets 409.")),
         **{f.name: (f.input_type(), None) for f in writable},
     )
     filters = {
@@ -143,14 +154,24 @@ def entity_router(info: EntityTypeInfo) -> Router:
         api.page,
     )
     keys = sortable_keys(api.fields)
+    # English, for the OpenAPI document (built once, whatever the callers' languages).
+    plural = info.model._meta.verbose_name_plural
+    singular = (
+        f"an {info.model._meta.verbose_name}"
+        if str(info.model._meta.verbose_name)[0] in "aeiou"
+        else f"a {info.model._meta.verbose_name}"
+    )
 
-    @router.get("", response={200: Page, **ERRORS}, operation_id=f"{slug}_list")
+    @router.get(
+        "", response={200: Page, **ERRORS}, operation_id=f"{slug}_list", summary=f"List {plural}"
+    )
     def list_entities(request: HttpRequest, params: Query[Params]):
         """List, filter (`?q=`, `?<field>=`) and sort (`?order=name,-modified`); follow
         `next` as `?cursor=` for the next page."""
+        refuse_unknown_parameters(request, Params)
         queryset = api.queryset()
         if not params.include_trashed:
-            queryset = queryset.filter(is_deleted=False)
+            queryset = queryset.filter(NOT_TRASHED)
         queryset = apply_filters(
             queryset,
             api.fields,
@@ -161,7 +182,12 @@ def entity_router(info: EntityTypeInfo) -> Router:
         page = cursor_page(queryset, order, limit=params.limit, cursor=params.cursor)
         return {"items": [api.serialize(row) for row in page.rows], "next": page.next}
 
-    @router.post("", response={201: Output, **ERRORS}, operation_id=f"{slug}_create")
+    @router.post(
+        "",
+        response={201: Output, **ERRORS},
+        operation_id=f"{slug}_create",
+        summary=f"Create {singular}",
+    )
     def create_entity(request: HttpRequest, payload: Create):
         """Create a record; you own it."""
         entity = services.create_entity(
@@ -169,11 +195,21 @@ def entity_router(info: EntityTypeInfo) -> Router:
         )
         return Status(201, api.serialize(api.get(entity.uuid)))
 
-    @router.get("/{uuid}", response={200: Output, **ENTITY_ERRORS}, operation_id=f"{slug}_get")
+    @router.get(
+        "/{uuid}",
+        response={200: Output, **ENTITY_ERRORS},
+        operation_id=f"{slug}_get",
+        summary=f"Get {singular}",
+    )
     def get_entity(request: HttpRequest, uuid: uuid.UUID):
         return api.serialize(api.get(uuid))
 
-    @router.patch("/{uuid}", response={200: Output, **ENTITY_ERRORS}, operation_id=f"{slug}_update")
+    @router.patch(
+        "/{uuid}",
+        response={200: Output, **ENTITY_ERRORS},
+        operation_id=f"{slug}_update",
+        summary=f"Change {singular}",
+    )
     def update_entity(request: HttpRequest, uuid: uuid.UUID, payload: Patch):
         """Change the fields sent; `version` must be the one you read (else 409 with the
         current record)."""
@@ -183,7 +219,12 @@ def entity_router(info: EntityTypeInfo) -> Router:
         )
         return api.serialize(api.get(uuid))
 
-    @router.delete("/{uuid}", response={204: None, **ENTITY_ERRORS}, operation_id=f"{slug}_delete")
+    @router.delete(
+        "/{uuid}",
+        response={204: None, **ENTITY_ERRORS},
+        operation_id=f"{slug}_delete",
+        summary=f"Trash or delete {singular}",
+    )
     def delete_entity(request: HttpRequest, uuid: uuid.UUID, permanent: bool = False):
         """Move to the trash, or with `?permanent=true` delete for good (with its
         relations)."""
@@ -195,7 +236,10 @@ def entity_router(info: EntityTypeInfo) -> Router:
         return Status(204, None)
 
     @router.post(
-        "/{uuid}/restore", response={200: Output, **ENTITY_ERRORS}, operation_id=f"{slug}_restore"
+        "/{uuid}/restore",
+        response={200: Output, **ENTITY_ERRORS},
+        operation_id=f"{slug}_restore",
+        summary=f"Restore {singular} from the trash",
     )
     def restore_entity(request: HttpRequest, uuid: uuid.UUID):
         services.restore_entity(user=request.auth, entity=api.get(uuid))
@@ -205,6 +249,7 @@ def entity_router(info: EntityTypeInfo) -> Router:
         "/{uuid}/relations",
         response={200: list[RelationGroupOut], **ENTITY_ERRORS},
         operation_id=f"{slug}_relations",
+        summary=f"Relations of {singular}",
     )
     def relations(request: HttpRequest, uuid: uuid.UUID):
         """This record's relations, grouped by relation type."""
@@ -214,15 +259,18 @@ def entity_router(info: EntityTypeInfo) -> Router:
         "/{uuid}/history",
         response={200: HistoryPage, **ENTITY_ERRORS},
         operation_id=f"{slug}_history",
+        summary=f"History of {singular}",
     )
     def history(request: HttpRequest, uuid: uuid.UUID, page: Query[CursorParams]):
         """What happened to this record, newest first."""
+        refuse_unknown_parameters(request, CursorParams)
         return entity_history(api.get(uuid), limit=page.limit, cursor=page.cursor)
 
     @router.get(
         "/{uuid}/properties",
         response={200: list[PropertyOut], **ENTITY_ERRORS},
         operation_id=f"{slug}_properties",
+        summary=f"Properties of {singular}",
     )
     def properties(request: HttpRequest, uuid: uuid.UUID):
         return entity_properties(api.get(uuid))
@@ -231,6 +279,7 @@ def entity_router(info: EntityTypeInfo) -> Router:
         "/{uuid}/properties",
         response={201: PropertyOut, **ENTITY_ERRORS},
         operation_id=f"{slug}_add_property",
+        summary=f"Add a property to {singular}",
     )
     def add(request: HttpRequest, uuid: uuid.UUID, payload: PropertyIn):
         entity = api.get(uuid)
@@ -242,6 +291,7 @@ def entity_router(info: EntityTypeInfo) -> Router:
         "/{uuid}/properties/{type_id}",
         response={204: None, **ENTITY_ERRORS},
         operation_id=f"{slug}_remove_property",
+        summary=f"Remove a property from {singular}",
     )
     def remove(request: HttpRequest, uuid: uuid.UUID, type_id: str):
         entity = api.get(uuid)

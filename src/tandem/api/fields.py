@@ -15,9 +15,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool, StrictInt
 
 from tandem.api.validation import Text
 from tandem.core.models import Entity
@@ -64,7 +65,7 @@ class PhoneIn(Schema):
 
     kind: PhoneKind = "other"
     number: Annotated[Text, Field(min_length=1, max_length=PHONE_MAX_LENGTH)]
-    primary: bool = False
+    primary: StrictBool = False
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class ApiField:
             if getattr(field, "max_length", None):
                 constraints["max_length"] = field.max_length
         elif self.kind == "integer":
-            base = int
+            base = StrictInt
             low, high = connection.ops.integer_field_range(field.get_internal_type())
             constraints.update(ge=low, le=high)
         elif self.kind == "decimal":
@@ -134,7 +135,7 @@ class ApiField:
             base = Text
             constraints["max_length"] = 150
         else:
-            base = {"date": datetime.date, "boolean": bool, "json": Any}[self.kind]
+            base = {"date": datetime.date, "boolean": StrictBool, "json": Any}[self.kind]
         constrained = Annotated[base, Field(**constraints)] if constraints else base
         return Optional[constrained]  # noqa: UP045 (may be Any)
 
@@ -182,7 +183,7 @@ def find_choice(api_field: ApiField, value: str | None) -> ChoiceItem | None:
     model = api_field.model_field.related_model
     wanted = fold(value)
     for item in model._default_manager.all():
-        if wanted in {fold(item.name), fold(str(item))}:
+        if wanted in _names_of(item):
             return item
     raise ValidationError(
         {
@@ -194,6 +195,16 @@ def find_choice(api_field: ApiField, value: str | None) -> ChoiceItem | None:
             }
         }
     )
+
+
+def _names_of(item: ChoiceItem) -> set[str]:
+    """An item's folded names: as stored, and a built-in one in every language."""
+    names = {fold(item.name)}
+    if item.is_builtin:
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                names.add(fold(str(item)))
+    return names
 
 
 def find_user(field_name: str, username: str | None):

@@ -33,14 +33,17 @@ class Sortable:
 
     name: str
     path: str
+    #: Whether the key can be empty (NULL): such keys sort their empty values last, which
+    #: costs an index; the others sort plainly, on their index when there is one.
+    nullable: bool = True
 
 
 def sortable_keys(fields: list[ApiField]) -> dict[str, Sortable]:
-    keys = {name: Sortable(name, name) for name in ("created", "modified", "version")}
-    keys["label"] = Sortable("label", "sort_label")  # ignoring case and accents
+    keys = {name: Sortable(name, name, False) for name in ("created", "modified", "version")}
+    keys["label"] = Sortable("label", "sort_label", False)  # ignoring case and accents
     for api_field in fields:
         if api_field.kind in {"text", "integer", "decimal", "date", "datetime", "boolean"}:
-            keys[api_field.name] = Sortable(api_field.name, api_field.name)
+            keys[api_field.name] = Sortable(api_field.name, api_field.name, api_field.nullable)
         elif api_field.kind == "choice":
             keys[api_field.name] = Sortable(api_field.name, f"{api_field.name}__name")
         elif api_field.kind == "user":
@@ -75,6 +78,9 @@ def _parse_filter(name: str, api_field: ApiField | str, raw: str) -> Q:
         )
 
     if kind == "text":
+        if raw == "" and "__" in name:
+            # An address part is empty when the part is, or when there is no address at all.
+            return Q(**{name: ""}) | Q(**{f"{name.split('__')[0]}__isnull": True})
         return Q(**{name: raw})
     if raw == "":
         return Q(**{f"{name}__isnull": True})
@@ -215,19 +221,27 @@ def decode_cursor(cursor: str, order_signature: str, width: int) -> tuple[list[A
     return values, pk
 
 
-def _after(keys: list[tuple[str, bool]], values: list[Any], pk: int) -> Q:
-    """Rows strictly after (values, pk) in the order of ``keys``, empty values last."""
+def _after(keys: list[tuple[str, bool, bool]], values: list[Any], pk: int) -> Q:
+    """Rows strictly after (values, pk) in the order of ``keys`` (name, descending,
+    nullable), empty values last."""
     if not keys:
         return Q(pk__gt=pk)
-    (name, descending), rest = keys[0], keys[1:]
+    (name, descending, nullable), rest = keys[0], keys[1:]
     value = values[0]
     deeper = _after(rest, values[1:], pk)
     if value is None:
         return Q(**{f"{name}__isnull": True}) & deeper
-    beyond = Q(**{f"{name}__lt" if descending else f"{name}__gt": value}) | Q(
-        **{f"{name}__isnull": True}
-    )
+    beyond = Q(**{f"{name}__lt" if descending else f"{name}__gt": value})
+    if nullable:
+        beyond |= Q(**{f"{name}__isnull": True})
     return beyond | (Q(**{name: value}) & deeper)
+
+
+def _value(row: Any, path: str) -> Any:
+    value = row
+    for part in path.split("__"):
+        value = getattr(value, part)
+    return value
 
 
 @dataclass
@@ -245,16 +259,32 @@ def cursor_page(
 ) -> CursorPage:
     """One page in ``order`` (then pk), after ``cursor``: one query."""
     signature = ",".join(("-" if desc else "") + key.name for key, desc in order)
-    aliases = [(f"_order_{index}", desc) for index, (_key, desc) in enumerate(order)]
+    # Plain paths for keys that cannot be empty (so the database can walk an index), an
+    # alias with "empty last" for the others.
+    keys = [
+        (f"_order_{index}" if key.nullable else key.path, desc, key.nullable)
+        for index, (key, desc) in enumerate(order)
+    ]
     queryset = queryset.annotate(
-        **{alias: F(key.path) for (alias, _desc), (key, _d) in zip(aliases, order, strict=True)}
+        **{
+            name: F(key.path)
+            for (name, _desc, nullable), (key, _d) in zip(keys, order, strict=True)
+            if nullable
+        }
     )
     if cursor:
         values, pk = decode_cursor(cursor, signature, len(order))
-        queryset = queryset.filter(_after(aliases, values, pk))
+        queryset = queryset.filter(_after(keys, values, pk))
+        first, descending, nullable = keys[0]
+        if not nullable:
+            # The same rows, with a bound the database can start an index range scan from
+            # (it cannot from the OR above).
+            queryset = queryset.filter(**{f"{first}__{'lte' if descending else 'gte'}": values[0]})
     ordering = [
-        F(alias).desc(nulls_last=True) if desc else F(alias).asc(nulls_last=True)
-        for alias, desc in aliases
+        (F(name).desc(nulls_last=True) if desc else F(name).asc(nulls_last=True))
+        if nullable
+        else (f"-{name}" if desc else name)
+        for name, desc, nullable in keys
     ] + ["pk"]
     rows = list(queryset.order_by(*ordering)[: limit + 1])
     more = len(rows) > limit
@@ -263,7 +293,7 @@ def cursor_page(
     if more and rows:
         last = rows[-1]
         next_cursor = encode_cursor(
-            signature, [getattr(last, alias) for alias, _desc in aliases], last.pk
+            signature, [_value(last, name) for name, _desc, _nullable in keys], last.pk
         )
     return CursorPage(rows, next_cursor)
 

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
@@ -54,3 +54,10 @@ api.add_router("/property-types", property_types_router)
 def unknown_path(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any other path under /api/v1/ answers as the API does, not with the web's HTML page."""
     return problem_response(404, _("There is no such API endpoint: see /api/v1/docs."))
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """``/api/v1/`` itself: where the document and the docs are."""
+    return JsonResponse(
+        {"openapi": f"{request.path}openapi.json", "docs": f"{request.path}docs", "version": "1"}
+    )

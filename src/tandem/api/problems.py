@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -17,10 +18,12 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tandem.core.exceptions import (
+    AlreadyExists,
     BuiltInProtected,
     ConflictError,
     DuplicateRelation,
     InUse,
+    NotFound,
     PermissionDenied,
     TandemError,
 )
@@ -71,7 +74,7 @@ def problem_response(
         body["errors"] = errors
     body.update(extra)
     return HttpResponse(
-        json.dumps(body, ensure_ascii=False, default=str),
+        json.dumps(body, ensure_ascii=False, cls=DjangoJSONEncoder),
         status=status,
         content_type=PROBLEM_CONTENT_TYPE,
     )
@@ -86,14 +89,24 @@ def _django_errors(error: ValidationError) -> dict[str, list[str]]:
     return {"non_field_errors": list(error.messages)}
 
 
+def _too_large() -> str:
+    from django.conf import settings
+
+    return _("The request body is too large: at most %(size)s bytes.") % {
+        "size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    }
+
+
 def status_for(error: Exception) -> int:
     """The HTTP status of a domain, validation or API error."""
     if isinstance(error, ApiProblem):
         return error.status
     if isinstance(error, PermissionDenied | BuiltInProtected):
         return 403
-    if isinstance(error, DuplicateRelation | InUse | ConflictError):
+    if isinstance(error, DuplicateRelation | AlreadyExists | InUse | ConflictError):
         return 409
+    if isinstance(error, NotFound):
+        return 404
     return 400
 
 
@@ -161,7 +174,7 @@ def install_handlers(api: NinjaAPI, *, render_current) -> None:
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # Ninja's own errors are in English: say them in the user's language.
         if isinstance(exc.__cause__, RequestDataTooBig):
-            return problem_response(413, _("The request body is too large."))
+            return problem_response(413, _too_large())
         if exc.status_code == 400:
             detail = _("The request body is not valid JSON.")
         elif exc.status_code == 403:
@@ -171,7 +184,7 @@ def install_handlers(api: NinjaAPI, *, render_current) -> None:
         return problem_response(exc.status_code, detail)
 
     def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return problem_response(413, _("The request body is too large."))
+        return problem_response(413, _too_large())
 
     api.add_exception_handler(NinjaValidationError, on_validation)
     api.add_exception_handler(ValidationError, on_django_validation)

@@ -12,12 +12,13 @@ from django.db.models import Prefetch
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool
+from pydantic import ValidationError as PydanticValidationError
 
-from tandem.api.common import ENTITY_ERRORS, ERRORS, CursorParams
+from tandem.api.common import ENTITY_ERRORS, ERRORS, CursorParams, refuse_unknown_parameters
 from tandem.api.listing import id_page
 from tandem.api.problems import ApiProblem, problem_body, status_for
-from tandem.api.validation import Text
+from tandem.api.validation import Text, field_errors
 from tandem.core import selectors, services
 from tandem.core.exceptions import TandemError
 from tandem.core.models import Entity, Property, PropertyType, Relation, RelationType
@@ -74,7 +75,13 @@ class RelationGroupOut(Schema):
 class BulkIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    items: list[RelationIn] = Field(..., description=f"At most {MAX_BULK_ITEMS} relations.")
+    # Items are checked one by one, so that one malformed item answers alone (400 in its
+    # result) instead of failing the call; the schema still documents their shape.
+    items: list[Any] = Field(
+        ...,
+        description=f"At most {MAX_BULK_ITEMS} relations, each as `POST /relations` takes it.",
+        json_schema_extra={"items": RelationIn.model_json_schema()},
+    )
 
 
 class BulkError(Schema):
@@ -129,7 +136,7 @@ class RelationTypeIn(Schema):
     object_properties: TypeNames = []
     subject_forbidden_properties: TypeNames = []
     object_forbidden_properties: TypeNames = []
-    is_copiable: bool = True
+    is_copiable: StrictBool = True
 
 
 class RelationTypePatch(Schema):
@@ -137,7 +144,7 @@ class RelationTypePatch(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
     subject_predicate: Predicate | None = None
     object_predicate: Predicate | None = None
     subject_types: TypeNames | None = None
@@ -398,6 +405,7 @@ class RelationFilters(CursorParams):
 
 @relations_router.get("", response={200: RelationPage, **ERRORS}, operation_id="relations_list")
 def list_relations(request: HttpRequest, filters: Query[RelationFilters]):
+    refuse_unknown_parameters(request, RelationFilters)
     relations = _relations()
     if filters.subject:
         relations = relations.filter(subject__uuid=filters.subject)
@@ -437,8 +445,8 @@ def delete_relation(request: HttpRequest, relation_id: RelationId):
 
 @relations_router.post("/bulk", response={200: BulkOut, **ERRORS}, operation_id="relations_bulk")
 def bulk_relations(request: HttpRequest, payload: BulkIn):
-    """Link many at once, in one transaction; each item answers on its own (a refused item is
-    rolled back alone)."""
+    """Link many at once; each item is linked (or refused) on its own and answers in
+    `results`: a refused item does not undo the others."""
     if len(payload.items) > MAX_BULK_ITEMS:
         raise ApiProblem(413, _("At most %(max)s relations per call.") % {"max": MAX_BULK_ITEMS})
     results, created = [], 0
@@ -446,7 +454,7 @@ def bulk_relations(request: HttpRequest, payload: BulkIn):
         for index, item in enumerate(payload.items):
             try:
                 with transaction.atomic():
-                    relation = _link(request.auth, item)
+                    relation = _link(request.auth, _bulk_item(item))
             except (TandemError, ApiProblem, ValidationError) as error:
                 results.append(
                     {"index": index, "status": status_for(error), "error": problem_body(error)}
@@ -455,6 +463,15 @@ def bulk_relations(request: HttpRequest, payload: BulkIn):
                 created += 1
                 results.append({"index": index, "status": 201, "relation": relation_json(relation)})
     return {"created": created, "failed": len(results) - created, "results": results}
+
+
+def _bulk_item(item: Any) -> RelationIn:
+    try:
+        return RelationIn.model_validate(item)
+    except PydanticValidationError as error:
+        raise ApiProblem(
+            400, _("Some values are not valid: see “errors”."), errors=field_errors(error.errors())
+        ) from None
 
 
 # -- relation types --------------------------------------------------------------------------
@@ -518,8 +535,12 @@ def update_relation_type(request: HttpRequest, type_id: str, payload: RelationTy
             services.update_relation_type(
                 user=request.auth,
                 relation_type=side,
-                subject_predicate=payload.subject_predicate or side.predicate,
-                object_predicate=payload.object_predicate or reverse.predicate,
+                subject_predicate=payload.subject_predicate
+                if "subject_predicate" in rules
+                else side.predicate,
+                object_predicate=payload.object_predicate
+                if "object_predicate" in rules
+                else reverse.predicate,
                 **_rules(payload),
             )
         if payload.enabled is not None:

@@ -14,15 +14,15 @@ from pydantic_core import PydanticCustomError
 
 
 def _storable(value: str) -> str:
-    """Refuse NUL characters (PostgreSQL cannot store them) and lone surrogates (not
-    encodable in UTF-8)."""
+    """Strip surrounding spaces (as the web forms do) and refuse NUL characters (PostgreSQL
+    cannot store them) and lone surrogates (not encodable in UTF-8)."""
     if "\x00" in value:
         raise PydanticCustomError("nul_character", "NUL character")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise PydanticCustomError("unencodable", "unencodable text") from None
-    return value
+    return value.strip()
 
 
 #: Text a database can store.
@@ -59,7 +59,8 @@ def _message(error: dict[str, Any]) -> str:
         "dict_type": _("Give an object."),
         "model_type": _("Give an object."),
         "model_attributes_type": _("Give an object."),
-        "literal_error": _("Give one of: %(values)s.") % {"values": context.get("expected", "")},
+        "literal_error": _("Give one of: %(values)s.")
+        % {"values": str(context.get("expected", "")).replace(" or ", ", ")},
         "enum": _("Give one of: %(values)s.") % {"values": context.get("expected", "")},
         "nul_character": _("NUL characters cannot be stored."),
         "unencodable": _("This text contains characters that cannot be stored."),

@@ -35,6 +35,14 @@ class ActionRefused(TandemError):
     """An operation the engine's rules forbid (trashing the last managed organisation…)."""
 
 
+class AlreadyExists(ActionRefused):
+    """What the caller asks to add is there already (a property the entity carries)."""
+
+
+class NotFound(TandemError):
+    """What the caller names is gone (removed by someone else a moment ago)."""
+
+
 class BuiltInProtected(ActionRefused):
     """A built-in configuration item (relation or property type) may be disabled, not changed
     or deleted: the code relies on it."""

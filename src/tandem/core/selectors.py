@@ -6,10 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from tandem.core.models import Entity, HistoryEntry, PropertyType, Relation, RelationType
 from tandem.core.search import Folded, fold
+
+#: "Not in the trash", written so that databases use the (entity type, trash, sort label)
+#: index: Django writes ``is_deleted=False`` as ``NOT is_deleted``, which SQLite and MySQL
+#: cannot match to an index column; ``IN (false)`` they can.
+NOT_TRASHED = Q(is_deleted__in=[False])
 
 
 @dataclass
@@ -74,7 +79,7 @@ def search_entities(
     """Entities whose folded text contains every word of ``text`` (case- and accent-blind)."""
     entities = Entity.objects.all()
     if not include_trashed:
-        entities = entities.filter(is_deleted=False)
+        entities = entities.filter(NOT_TRASHED)
     types = list(types)
     if types:
         entities = entities.filter(entity_type_id__in=types)

@@ -177,13 +177,17 @@ def page_of(queryset: QuerySet, query: ListQuery) -> Page:
     cursor = query.before or query.after
     if cursor is not None:
         value, pk = cursor
+        # The ``lte`` / ``gte`` bound gives the database an index range to start from; the
+        # OR alone would make it scan.
         if descending:
             queryset = queryset.filter(
-                Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk})
+                Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}),
+                **{f"{field}__lte": value},
             )
         else:
             queryset = queryset.filter(
-                Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk})
+                Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk}),
+                **{f"{field}__gte": value},
             )
     rows = list(queryset.order_by(*ordering)[: size + 1])
     has_more = len(rows) > size

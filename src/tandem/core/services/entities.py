@@ -106,9 +106,13 @@ def trash_entity(*, user: User | None, entity: Entity) -> None:
         raise ActionRefused(_("“%(entity)s” is already in the trash.") % {"entity": entity.label})
     with transaction.atomic():
         entity.check_can_trash()
-        Entity.objects.filter(pk=entity.pk).update(
+        # Only a row still out of the trash changes: two concurrent calls trash it once.
+        if not Entity.objects.filter(pk=entity.pk, is_deleted=False).update(
             is_deleted=True, modified=timezone.now(), modified_by=user
-        )
+        ):
+            raise ActionRefused(
+                _("“%(entity)s” is already in the trash.") % {"entity": entity.label}
+            )
         entity.is_deleted = True
         record(entity, HistoryEntry.Kind.TRASHED, user)
 
@@ -119,9 +123,10 @@ def restore_entity(*, user: User | None, entity: Entity) -> None:
     if not entity.is_deleted:
         raise ActionRefused(_("“%(entity)s” is not in the trash.") % {"entity": entity.label})
     with transaction.atomic():
-        Entity.objects.filter(pk=entity.pk).update(
+        if not Entity.objects.filter(pk=entity.pk, is_deleted=True).update(
             is_deleted=False, modified=timezone.now(), modified_by=user
-        )
+        ):
+            raise ActionRefused(_("“%(entity)s” is not in the trash.") % {"entity": entity.label})
         entity.is_deleted = False
         record(entity, HistoryEntry.Kind.RESTORED, user)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from tandem.core.exceptions import ActionRefused
+from tandem.core.exceptions import ActionRefused, AlreadyExists
 from tandem.core.models import Entity, HistoryEntry, Property, PropertyType, Relation, User
 from tandem.core.permissions import check_permission
 from tandem.core.services.history import record
@@ -46,7 +46,7 @@ def add_property(*, user: User | None, entity: Entity, property_type: PropertyTy
                 property=property_type.text,
             )
     except IntegrityError:
-        raise ActionRefused(
+        raise AlreadyExists(
             _("“%(entity)s” already has the property “%(property)s”.") % names
         ) from None
     return prop

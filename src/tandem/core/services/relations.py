@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tandem.core.exceptions import DuplicateRelation, RelationRefused
+from tandem.core.exceptions import DuplicateRelation, NotFound, RelationRefused
 from tandem.core.models import Entity, HistoryEntry, Property, Relation, RelationType, User
 from tandem.core.permissions import check_permission
 from tandem.core.services.history import record, relation_data
@@ -205,7 +205,12 @@ def unlink(*, user: User | None, relation: Relation, allow_internal: bool = Fals
         )
     with transaction.atomic():
         Relation.objects.filter(pk__in=[relation.pk, relation.reverse_id]).update(reverse=None)
-        Relation.objects.filter(pk__in=[relation.pk, relation.reverse_id]).delete()
+        deleted, _details = Relation.objects.filter(
+            pk__in=[relation.pk, relation.reverse_id]
+        ).delete()
+        if not deleted:
+            # Someone removed it between our read and our write: say so, record nothing.
+            raise NotFound(_("This relation was removed a moment ago."))
         record(
             relation.subject,
             HistoryEntry.Kind.UNRELATED,

@@ -29,6 +29,8 @@ def create_token(*, user: User, name: str = "") -> tuple[ApiToken, str]:
     max_length = ApiToken._meta.get_field("name").max_length
     if len(name) > max_length:
         raise ValidationError({"name": _("At most %(max)s characters.") % {"max": max_length}})
+    if any(ord(char) < 32 for char in name):
+        raise ValidationError({"name": _("A name cannot contain control characters.")})
     if not user.is_active:
         raise PermissionDenied(
             _("“%(user)s” is deactivated: it cannot get a token.") % {"user": user}

@@ -14,10 +14,13 @@ from tandem.core.exceptions import TandemError
 from tandem.core.models import ApiToken
 from tandem.core.services.tokens import create_token, revoke_token, tokens_of
 
+NEW_TOKEN_KEY = "tandem-new-token"  # noqa: S105 (a session key name, not a secret)
+
 
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
-    """The settings page; creating a token shows its secret on this answer only."""
+    """The settings page. A new token's secret is kept in the session across the redirect
+    that follows its creation (so a reload does not create another) and shown once."""
     context = {"new_secret": None, "new_token": None, "name_error": None, "name": ""}
     if request.method == "POST":
         name = request.POST.get("name", "")
@@ -28,7 +31,12 @@ def account(request: HttpRequest) -> HttpResponse:
         except TandemError as error:
             messages.error(request, str(error))
         else:
-            context.update(new_secret=secret, new_token=token)
+            request.session[NEW_TOKEN_KEY] = {"id": token.pk, "secret": secret}
+            return redirect("account")
+    elif shown := request.session.pop(NEW_TOKEN_KEY, None):
+        token = ApiToken.objects.filter(pk=shown["id"], user=request.user).first()
+        if token is not None:
+            context.update(new_secret=shown["secret"], new_token=token)
     context["tokens"] = tokens_of(request.user)
     response = render(request, "tandem/account.html", context)
     # The page may show a secret: keep it out of every cache.

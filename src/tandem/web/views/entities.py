@@ -23,6 +23,7 @@ from tandem.core.exceptions import ConflictError, TandemError
 from tandem.core.models import Entity, Property, PropertyType, RelationType
 from tandem.core.registry import EntityTypeInfo, entity_types
 from tandem.core.selectors import (
+    NOT_TRASHED,
     grouped_relations_of,
     history_of,
     property_types_for_type,
@@ -81,9 +82,9 @@ def entity_list(request: HttpRequest, type_slug: str) -> HttpResponse:
     query = listing.parse_list_query(request.GET, columns)
     for error in query.errors:
         messages.error(request, error)
-    # The explicit type lets the database walk the (entity_type, is_deleted, label) index.
+    # The explicit type lets the database walk the (entity_type, is_deleted, sort_label) index.
     rows = info.model._default_manager.filter(
-        entity_type_id=info.content_type.pk, is_deleted=False
+        NOT_TRASHED, entity_type_id=info.content_type.pk
     ).select_related(*_select_related(info))
     rows = listing.filtered(rows, info, query)
     page = listing.page_of(rows, query)
