@@ -318,3 +318,20 @@ def test_a_website_must_be_a_web_address(client, user, make_org):
     assert response.status_code == 400
     assert "is not a web address" in response.content.decode()
     assert not Organisation.objects.filter(name="Evil").exists()
+
+
+def test_an_ended_relation_is_shown_as_ended(client, user, make_contact, make_org):
+    import datetime
+
+    client.force_login(user)
+    marcel, acme = make_contact("Marcel"), make_org("Acme")
+    link(
+        user=user,
+        subject=marcel,
+        relation_type=constants.REL_SUB_EMPLOYED_BY,
+        object=acme,
+        start_date=datetime.date(2019, 1, 1),
+        end_date=datetime.date(2022, 6, 30),
+    )
+    page = client.get(reverse("entity_detail", args=["contacts", marcel.uuid])).content.decode()
+    assert 'class="relation-row ended"' in page and "ended</span>" in page

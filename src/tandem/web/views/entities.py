@@ -15,6 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -157,6 +158,7 @@ def entity_detail(request: HttpRequest, type_slug: str, uuid: Any) -> HttpRespon
             "transforms": transform_buttons(entity, groups),
             "history": history,
             "history_rows": [_history_row(info, entry) for entry in history],
+            "today": timezone.localdate(),
         },
     )
 
