@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from tandem.core.exceptions import ActionRefused, ConflictError, TandemError
 from tandem.core.models import Entity, HistoryEntry, Relation, User
 from tandem.core.permissions import check_permission
-from tandem.core.services.history import record, relation_data
+from tandem.core.services.history import record, record_lost_relations
 from tandem.core.values import display_value
 
 
@@ -143,20 +143,12 @@ def delete_entity(*, user: User | None, entity: Entity) -> None:
         relations = list(
             Relation.objects.filter(subject=entity).select_related("type__reverse", "object")
         )
-        now = timezone.now()
-        HistoryEntry.objects.bulk_create(
-            HistoryEntry(
-                entity=relation.object,
-                entity_label=relation.object.label,
-                entity_type_id=relation.object.entity_type_id,
-                kind=HistoryEntry.Kind.UNRELATED,
-                date=now,
-                user=user,
-                data=relation_data(
-                    relation.type.reverse_id, relation.type.reverse.predicate, entity
-                ),
-            )
-            for relation in relations
+        record_lost_relations(
+            user,
+            (
+                (relation.object, relation.type.reverse_id, relation.type.reverse.predicate, entity)
+                for relation in relations
+            ),
         )
         record(entity, HistoryEntry.Kind.DELETED, user)
         entity.delete()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from django.utils import timezone
 
 from tandem.core.models import Entity, HistoryEntry, User
 
@@ -26,3 +29,23 @@ def relation_data(relation_type_id: str, predicate: str, other: Entity) -> dict[
         "other_uuid": str(other.uuid),
         "other_label": other.label,
     }
+
+
+def record_lost_relations(
+    user: User | None, losses: Iterable[tuple[Entity, str, str, Entity]]
+) -> None:
+    """One "relation removed" line per ``(entity, type id, predicate, other)``, in one
+    statement: for removals that bypass ``unlink`` (a deleted entity, a deleted type)."""
+    now = timezone.now()
+    HistoryEntry.objects.bulk_create(
+        HistoryEntry(
+            entity=entity,
+            entity_label=entity.label,
+            entity_type_id=entity.entity_type_id,
+            kind=HistoryEntry.Kind.UNRELATED,
+            date=now,
+            user=user,
+            data=relation_data(type_id, predicate, other),
+        )
+        for entity, type_id, predicate, other in losses
+    )

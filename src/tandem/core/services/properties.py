@@ -11,6 +11,16 @@ from tandem.core.permissions import check_permission
 from tandem.core.services.history import record
 
 
+def _relation_with_rule(entity: Entity, rule: str, property_type: PropertyType) -> Relation | None:
+    """One of ``entity``'s relations whose type names ``property_type`` in ``rule``
+    (required or forbidden properties of the entity's side)."""
+    return (
+        Relation.objects.filter(subject=entity, **{f"type__{rule}": property_type})
+        .select_related("type", "object")
+        .first()
+    )
+
+
 def add_property(*, user: User | None, entity: Entity, property_type: PropertyType) -> Property:
     """Give ``entity`` the property; refused if the type does not apply or it is there."""
     check_permission(user, "change", entity)
@@ -22,11 +32,7 @@ def add_property(*, user: User | None, entity: Entity, property_type: PropertyTy
         raise ActionRefused(
             _("The property “%(property)s” does not apply to “%(entity)s”.") % names
         )
-    forbidding = (
-        Relation.objects.filter(subject=entity, type__subject_forbidden_properties=property_type)
-        .select_related("type", "object")
-        .first()
-    )
+    forbidding = _relation_with_rule(entity, "subject_forbidden_properties", property_type)
     if forbidding is not None:
         raise ActionRefused(
             _(
@@ -55,11 +61,7 @@ def add_property(*, user: User | None, entity: Entity, property_type: PropertyTy
 def remove_property(*, user: User | None, entity: Entity, property_type: PropertyType) -> None:
     """Take the property away from ``entity``."""
     check_permission(user, "change", entity)
-    requiring = (
-        Relation.objects.filter(subject=entity, type__subject_properties=property_type)
-        .select_related("type", "object")
-        .first()
-    )
+    requiring = _relation_with_rule(entity, "subject_properties", property_type)
     if requiring is not None:
         raise ActionRefused(
             _(

@@ -9,13 +9,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tandem.core.exceptions import ActionRefused, BuiltInProtected, InUse
 from tandem.core.models import (
-    HistoryEntry,
     Property,
     PropertyType,
     Relation,
@@ -23,7 +21,7 @@ from tandem.core.models import (
     User,
 )
 from tandem.core.permissions import check_permission
-from tandem.core.services.history import relation_data
+from tandem.core.services.history import record_lost_relations
 
 
 def _check_predicate(field: str, predicate: str) -> str:
@@ -193,18 +191,12 @@ def _check_rules_fit(
 
 def _record_forced_unlinks(user: User | None, relations) -> None:
     """Each entity that loses a relation with its type says so in its history."""
-    now = timezone.now()
-    HistoryEntry.objects.bulk_create(
-        HistoryEntry(
-            entity=relation.subject,
-            entity_label=relation.subject.label,
-            entity_type_id=relation.subject.entity_type_id,
-            kind=HistoryEntry.Kind.UNRELATED,
-            date=now,
-            user=user,
-            data=relation_data(relation.type_id, relation.type.predicate, relation.object),
-        )
-        for relation in relations.select_related("type", "subject", "object").iterator()
+    record_lost_relations(
+        user,
+        (
+            (relation.subject, relation.type_id, relation.type.predicate, relation.object)
+            for relation in relations.select_related("type", "subject", "object").iterator()
+        ),
     )
 
 
