@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from tandem.core.models import Entity, HistoryEntry, PropertyType, Relation, RelationType
+from tandem.core.models import Entity, HistoryEntry, Property, PropertyType, Relation, RelationType
 from tandem.core.search import Folded, fold
 
 #: "Not in the trash", written so that databases use the (entity type, trash, sort label)
@@ -67,6 +67,55 @@ def property_types_for_type(entity_type_id: int) -> QuerySet[PropertyType]:
     return PropertyType.objects.filter(enabled=True).filter(
         ~Exists(restrictions) | Exists(restrictions.filter(contenttype_id=entity_type_id))
     )
+
+
+#: How many entities a picker offers at once.
+PICKER_LIMIT = 20
+
+
+def relation_types_allowed(entity: Entity) -> list[RelationType]:
+    """Enabled, public types whose subject side accepts ``entity``'s type and properties."""
+    owned = set(Property.objects.filter(entity=entity).values_list("type_id", flat=True))
+    types = relation_types_for(entity).prefetch_related(
+        "subject_properties", "subject_forbidden_properties"
+    )
+    allowed = []
+    for relation_type in types:
+        required = {p.pk for p in relation_type.subject_properties.all()}
+        forbidden = {p.pk for p in relation_type.subject_forbidden_properties.all()}
+        if required <= owned and not forbidden & owned:
+            allowed.append(relation_type)
+    return sorted(allowed, key=lambda relation_type: fold(str(relation_type)))
+
+
+def picker_candidates(
+    entity: Entity, relation_type: RelationType, text: str, *, limit: int = PICKER_LIMIT
+) -> list[Entity]:
+    """Entities the type accepts as object of ``entity`` and not linked yet, matching ``text``."""
+    reverse = relation_type.reverse
+    candidates = Entity.objects.filter(NOT_TRASHED).exclude(pk=entity.pk)
+    allowed_types = list(reverse.subject_types.values_list("pk", flat=True))
+    if allowed_types:
+        candidates = candidates.filter(entity_type_id__in=allowed_types)
+    for property_type in reverse.subject_properties.all():
+        candidates = candidates.filter(
+            Exists(Property.objects.filter(entity_id=OuterRef("pk"), type=property_type))
+        )
+    forbidden = list(reverse.subject_forbidden_properties.values_list("pk", flat=True))
+    if forbidden:
+        candidates = candidates.exclude(
+            Exists(Property.objects.filter(entity_id=OuterRef("pk"), type_id__in=forbidden))
+        )
+    candidates = candidates.exclude(
+        Exists(
+            Relation.objects.filter(
+                subject_id=entity.pk, type_id=relation_type.pk, object_id=OuterRef("pk")
+            )
+        )
+    )
+    for word in fold(text).split():
+        candidates = candidates.filter(search_text__contains=word)
+    return list(candidates.order_by("sort_label", "pk")[:limit])
 
 
 def history_of(entity: Entity) -> QuerySet[HistoryEntry]:

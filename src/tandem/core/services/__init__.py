@@ -20,6 +20,7 @@ from tandem.core.services.relations import (
     check_link,
     get_or_link,
     link,
+    link_many,
     unlink,
     update_relation,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "empty_trash",
     "get_or_link",
     "link",
+    "link_many",
     "remove_property",
     "restore_entity",
     "set_relation_type_enabled",

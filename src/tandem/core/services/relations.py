@@ -166,6 +166,32 @@ def link(
     return relation
 
 
+def link_many(
+    user: User | None,
+    subject: Entity,
+    relation_type: RelationType,
+    objects: list[Entity],
+    *,
+    note: str,
+    start: datetime.date | None,
+    end: datetime.date | None,
+) -> list[Relation]:
+    """Link ``subject`` to each object in one transaction: all of them, or none."""
+    with transaction.atomic():
+        return [
+            link(
+                user=user,
+                subject=subject,
+                relation_type=relation_type,
+                object=obj,
+                note=note,
+                start_date=start,
+                end_date=end,
+            )
+            for obj in objects
+        ]
+
+
 def get_or_link(
     *,
     user: User | None,

@@ -30,15 +30,17 @@ from tandem.core.selectors import (
     property_types_for_type,
     relation_types_for_type,
 )
-from tandem.core.services import add_property, create_entity, trash_entity, update_entity
+from tandem.core.services import (
+    add_property,
+    create_entity,
+    link_many,
+    trash_entity,
+    update_entity,
+)
 from tandem.web import listing
 from tandem.web.forms import EntityForm, QuickCreateForm
 from tandem.web.presenters import field_groups, field_label, readable, shown_value
-from tandem.web.views.relations import (
-    available_property_types,
-    link_many,
-    transform_buttons,
-)
+from tandem.web.views.relations import available_property_types, transform_buttons
 
 
 def type_info(type_slug: str) -> EntityTypeInfo:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,93 +17,25 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import TandemError
-from tandem.core.models import Entity, Property, PropertyType, Relation, RelationType, User
+from tandem.core.models import Entity, Property, PropertyType, Relation, RelationType
 from tandem.core.registry import entity_types
 from tandem.core.search import fold
-from tandem.core.selectors import RelationGroup, relation_types_for
-from tandem.core.services import add_property, link, remove_property, unlink
+from tandem.core.selectors import (
+    RelationGroup,
+    picker_candidates,
+    relation_types_allowed,
+    relation_types_for,
+)
+from tandem.core.services import add_property, link_many, remove_property, unlink
 from tandem.persons.models import Organisation
 from tandem.persons.services import TRANSFORMATIONS, managed_organisations
 from tandem.persons.services import transform as transform_entity
-
-PICKER_LIMIT = 20
 
 
 def _entity_by_uuid(type_slug: str, uuid: Any) -> Entity:
     from tandem.web.views.entities import get_entity, type_info
 
     return get_entity(type_info(type_slug), uuid)
-
-
-def relation_types_allowed(entity: Entity) -> list[RelationType]:
-    """Enabled, public types whose subject side accepts ``entity``'s type and properties."""
-    owned = set(Property.objects.filter(entity=entity).values_list("type_id", flat=True))
-    types = relation_types_for(entity).prefetch_related(
-        "subject_properties", "subject_forbidden_properties"
-    )
-    allowed = []
-    for relation_type in types:
-        required = {p.pk for p in relation_type.subject_properties.all()}
-        forbidden = {p.pk for p in relation_type.subject_forbidden_properties.all()}
-        if required <= owned and not forbidden & owned:
-            allowed.append(relation_type)
-    return sorted(allowed, key=lambda relation_type: fold(str(relation_type)))
-
-
-def picker_candidates(
-    entity: Entity, relation_type: RelationType, text: str, *, limit: int = PICKER_LIMIT
-) -> list[Entity]:
-    """Entities the type accepts as object of ``entity`` and not linked yet, matching ``text``."""
-    reverse = relation_type.reverse
-    candidates = Entity.objects.filter(is_deleted=False).exclude(pk=entity.pk)
-    allowed_types = list(reverse.subject_types.values_list("pk", flat=True))
-    if allowed_types:
-        candidates = candidates.filter(entity_type_id__in=allowed_types)
-    for property_type in reverse.subject_properties.all():
-        candidates = candidates.filter(
-            Exists(Property.objects.filter(entity_id=OuterRef("pk"), type=property_type))
-        )
-    forbidden = list(reverse.subject_forbidden_properties.values_list("pk", flat=True))
-    if forbidden:
-        candidates = candidates.exclude(
-            Exists(Property.objects.filter(entity_id=OuterRef("pk"), type_id__in=forbidden))
-        )
-    candidates = candidates.exclude(
-        Exists(
-            Relation.objects.filter(
-                subject_id=entity.pk, type_id=relation_type.pk, object_id=OuterRef("pk")
-            )
-        )
-    )
-    for word in fold(text).split():
-        candidates = candidates.filter(search_text__contains=word)
-    return list(candidates.order_by("sort_label", "pk")[:limit])
-
-
-def link_many(
-    user: User,
-    subject: Entity,
-    relation_type: RelationType,
-    objects: list[Entity],
-    *,
-    note: str,
-    start: datetime.date | None,
-    end: datetime.date | None,
-) -> list[Relation]:
-    """Link ``subject`` to each object in one transaction: all of them, or none."""
-    with transaction.atomic():
-        return [
-            link(
-                user=user,
-                subject=subject,
-                relation_type=relation_type,
-                object=obj,
-                note=note,
-                start_date=start,
-                end_date=end,
-            )
-            for obj in objects
-        ]
 
 
 def relation_type_choice_label(relation_type: RelationType) -> str:
