@@ -335,3 +335,17 @@ def test_an_ended_relation_is_shown_as_ended(client, user, make_contact, make_or
     )
     page = client.get(reverse("entity_detail", args=["contacts", marcel.uuid])).content.decode()
     assert 'class="relation-row ended"' in page and "ended</span>" in page
+
+
+def test_every_error_of_a_contact_form_shows_at_once(client, user):
+    client.force_login(user)
+    response = client.post(
+        reverse("entity_create", args=["contacts"]),
+        {"email": "x@y", "birth_day": "31", "birth_month": "4", "phone_primary": "0"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter a valid email address." in page  # the form's own check
+    assert "Give at least a first name, a last name or a nickname." in page  # the model's
+    assert "This day does not exist in that month." in page
+    assert not Contact.objects.exists()

@@ -364,11 +364,15 @@ class Contact(PersonBase):
 
     def clean(self) -> None:
         super().clean()
+        errors: dict[str, str] = {}
         if not (self.first_name or self.last_name or self.nickname):
-            raise ValidationError(
-                {"last_name": gettext("Give at least a first name, a last name or a nickname.")}
-            )
-        self._clean_birthday()
+            errors["last_name"] = gettext("Give at least a first name, a last name or a nickname.")
+        try:
+            self._clean_birthday()
+        except ValidationError as error:
+            errors.update({name: messages[0] for name, messages in error.message_dict.items()})
+        if errors:
+            raise ValidationError(errors)
 
     def _clean_birthday(self) -> None:
         parts = (self.birth_day, self.birth_month, self.birth_year)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
@@ -170,6 +171,31 @@ class EntityForm(forms.Form):
             if any(values.values()) or (self.instance and getattr(self.instance, address)):
                 data[address] = values
         return data
+
+    def add_model_errors(self) -> None:
+        """On an invalid form, also run the model's own rules on the valid fields, so that
+        every error shows at once (not "give a name" only after the e-mail is fixed)."""
+        if not self.errors:
+            return
+        failed = set(self.errors)
+        data = {
+            name: self.cleaned_data[name]
+            for name in form_field_names(self.info)
+            if name in self.cleaned_data
+        }
+        probe = copy.copy(self.instance) if self.instance is not None else self.info.model()
+        try:
+            probe.assign(data)
+            probe.refresh_denormalised_fields()
+            probe.full_clean(exclude=[*failed, *Entity.bookkeeping_fields], validate_unique=False)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                return
+            for name, messages in error.message_dict.items():
+                if name in self.fields and name not in failed:
+                    self.add_error(name, messages)
+        except (TypeError, ValueError):
+            return
 
     def add_service_errors(self, error: ValidationError) -> None:
         """Show the service's validation errors next to the fields they name."""

@@ -209,7 +209,9 @@ def _create(
             request, info, EntityForm(info=info, initial=initial), entity=None, title=title
         )
     form = EntityForm(request.POST, info=info, initial=initial)
-    if form.is_valid():
+    if not form.is_valid():
+        form.add_model_errors()
+    else:
         try:
             entity = create_entity(user=request.user, model=info.model, data=form.service_data())
         except ValidationError as error:
@@ -256,7 +258,9 @@ def entity_edit(request: HttpRequest, type_slug: str, uuid: Any) -> HttpResponse
         )
     form = EntityForm(request.POST, info=info, instance=entity)
     conflict = None
-    if form.is_valid():
+    if not form.is_valid():
+        form.add_model_errors()
+    else:
         version = form.cleaned_data["version"]
         try:
             updated = update_entity(
