@@ -386,3 +386,23 @@ def test_a_wrong_method_and_the_api_root_answer_as_the_api_does(api, anonymous):
     root = anonymous.client.get("/api/v1/")
     assert root.status_code == 200 and root.json()["openapi"] == "/api/v1/openapi.json"
     assert_problem(anonymous.client.get("/api/v1/nothing-here"), 404)
+
+
+def test_number_and_empty_text_errors_say_what_is_wrong(api):
+    body = assert_problem(
+        api.post(
+            "organisations",
+            {"name": "X", "capital": "12345678901234567890", "phones": [{"number": ""}]},
+        ),
+        400,
+        "capital",
+        "phones.0.number",
+    )
+    assert body["errors"]["capital"] == ["At most 18 digits."]
+    assert body["errors"]["phones.0.number"] == ["This field cannot be empty."]
+    body = assert_problem(api.post("organisations", {"name": "X", "capital": "1.234"}), 400)
+    assert body["errors"]["capital"] == ["At most 2 digits after the decimal point."]
+    assert (
+        "Cannot sort on -."
+        in assert_problem(api.get("organisations", order="-"), 400)["errors"]["order"][0]
+    )

@@ -144,7 +144,7 @@ def parse_order(
         descending = term.startswith("-")
         key = keys.get(term.lstrip("-+"))
         if key is None:
-            unknown.append(term.lstrip("-+"))
+            unknown.append(term.lstrip("-+") or term)
         elif all(existing.name != key.name for existing, _desc in result):
             result.append((key, descending))
     if unknown or len(result) > MAX_ORDER_KEYS or not result:

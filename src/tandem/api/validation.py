@@ -71,6 +71,12 @@ def _message(error: dict[str, Any]) -> str:
         )
         % {"max": context.get("max_length", "")},
         "json_invalid": _("The request body is not valid JSON."),
+        "too_short": _("This field cannot be empty."),
+        "decimal_max_digits": _("At most %(max)s digits.") % {"max": context.get("max_digits", "")},
+        "decimal_max_places": _("At most %(max)s digits after the decimal point.")
+        % {"max": context.get("decimal_places", "")},
+        "decimal_whole_digits": _("At most %(max)s digits before the decimal point.")
+        % {"max": context.get("whole_digits", "")},
     }
     return messages.get(kind, _("This value is not valid."))
 
