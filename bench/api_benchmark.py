@@ -51,25 +51,29 @@ def free_port() -> int:
 
 
 def start_server(port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "TANDEM_API_RATE": "0", "TANDEM_LOG_LEVEL": "ERROR"}
+    """Start ``tandem serve`` and return once it says it is serving (it says so when the
+    port is bound); its access log is then drained in the background."""
+    env = {**os.environ, "TANDEM_API_RATE": "0", "TANDEM_LANGUAGE": "en"}
     tandem = Path(sys.executable).with_name("tandem")
     server = subprocess.Popen(  # noqa: S603 (our own command)
         [str(tandem), "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
+        text=True,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/health/")
-            if connection.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit("the server did not start within 60 s")
+    watchdog = threading.Timer(60, server.kill)  # a server that never says so is stopped
+    watchdog.start()
+    try:
+        for line in server.stdout:
+            if "is serving on" in line:
+                break
+        else:
+            raise SystemExit("the server did not start within 60 s")
+    finally:
+        watchdog.cancel()
+    threading.Thread(target=server.stdout.read, daemon=True).start()
+    return server
 
 
 class Client:
