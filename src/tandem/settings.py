@@ -64,11 +64,21 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "tandem.core",
     "tandem.persons",
+    "tandem.io",
     "tandem.web",
     "tandem.config",
     "tandem.api",
     "ninja",  # serves the API docs' own static files (no CDN)
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (imports): Django's tasks API; the database backend needs no extra server,
+# a `tandem worker` process runs the queue (`tandem serve` starts one beside gunicorn).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+#: Largest file an import accepts (bytes) and most rows it reads.
+TANDEM_IMPORT_MAX_BYTES = int(os.environ.get("TANDEM_IMPORT_MAX_BYTES", 50 * 1024 * 1024))
+TANDEM_IMPORT_MAX_ROWS = int(os.environ.get("TANDEM_IMPORT_MAX_ROWS", 1_000_000))
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import ConfigDict, Field, StrictBool, StrictInt
@@ -23,6 +22,7 @@ from pydantic import ConfigDict, Field, StrictBool, StrictInt
 from tandem.api.validation import Text
 from tandem.core.models import Entity
 from tandem.core.search import fold
+from tandem.persons.choices import choice_names
 from tandem.persons.models import Address, ChoiceItem
 from tandem.persons.validators import PHONE_KINDS, PHONE_MAX_LENGTH
 
@@ -183,7 +183,7 @@ def find_choice(api_field: ApiField, value: str | None) -> ChoiceItem | None:
     model = api_field.model_field.related_model
     wanted = fold(value)
     for item in model._default_manager.all():
-        if wanted in _names_of(item):
+        if wanted in choice_names(item):
             return item
     raise ValidationError(
         {
@@ -195,16 +195,6 @@ def find_choice(api_field: ApiField, value: str | None) -> ChoiceItem | None:
             }
         }
     )
-
-
-def _names_of(item: ChoiceItem) -> set[str]:
-    """An item's folded names: as stored, and a built-in one in every language."""
-    names = {fold(item.name)}
-    if item.is_builtin:
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                names.add(fold(str(item)))
-    return names
 
 
 def find_user(field_name: str, username: str | None):

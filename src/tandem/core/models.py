@@ -359,6 +359,7 @@ class HistoryEntry(models.Model):
         UNRELATED = "unrelated", _("relation removed")
         PROPERTY_ADDED = "property_added", _("property added")
         PROPERTY_REMOVED = "property_removed", _("property removed")
+        IMPORTED = "imported", _("imported")
 
     entity = models.ForeignKey(
         Entity,

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -91,6 +92,17 @@ def choice_list_of(item: ChoiceItem) -> ChoiceList:
         if isinstance(item, choice_list.model):
             return choice_list
     raise LookupError(f"{type(item).__name__} is not a choice list")
+
+
+def choice_names(item: ChoiceItem) -> set[str]:
+    """An item's folded names: as stored, and a built-in one in every language, so that
+    "Industrie" finds the built-in "Industry" on any install."""
+    names = {fold(item.name)}
+    if item.is_builtin:
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                names.add(fold(str(item)))
+    return names
 
 
 def _check_name(model: type[ChoiceItem], name: str, *, exclude: ChoiceItem | None = None) -> str:

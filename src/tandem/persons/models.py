@@ -105,7 +105,7 @@ class PersonBase(Entity):
 
     address_fields = ("billing_address", "shipping_address")
 
-    email = models.EmailField(_("e-mail"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
     extra_emails = models.JSONField(
         _("other e-mail addresses"), default=list, blank=True, validators=[validate_extra_emails]
     )

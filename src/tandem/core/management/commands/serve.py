@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -45,9 +47,31 @@ class Command(BaseCommand):
             default=int(os.environ.get("TANDEM_WORKERS", 2)),
             help="Number of worker processes (TANDEM_WORKERS; default 2).",
         )
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="Do not start the background worker (imports); run `tandem worker` elsewhere.",
+        )
 
     def handle(self, *args, host: str, port: int, workers: int, **options) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
+        # The background worker (large imports) lives and dies with the server.
+        worker = (
+            None
+            if options["no_worker"]
+            else subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"])
+        )
+        try:
+            self._serve(host, port, workers)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+
+    def _serve(self, host: str, port: int, workers: int) -> None:
         message = _("Tandem is serving on http://%(host)s:%(port)s/ — press Ctrl+C to stop.") % {
             "host": host,
             "port": port,
