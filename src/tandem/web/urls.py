@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tandem.web.views import account, entities, home, relations, trash
+from tandem.web.views import account, entities, exports, home, imports, relations, trash
 
 entity = "<slug:type_slug>/<uuid:uuid>/"
 
@@ -18,11 +18,18 @@ urlpatterns = [
     path("trash/empty/", trash.empty_trash, name="trash_empty"),
     path("trash/<uuid:uuid>/restore/", trash.restore, name="trash_restore"),
     path("trash/<uuid:uuid>/delete/", trash.delete, name="trash_delete"),
+    path("imports/", imports.import_start, name="import_start"),
+    path("imports/<uuid:uuid>/", imports.import_job, name="import_job"),
+    path("imports/<uuid:uuid>/preview/", imports.import_preview, name="import_preview"),
+    path("imports/<uuid:uuid>/mapping/", imports.import_mapping, name="import_mapping"),
+    path("imports/<uuid:uuid>/again/", imports.import_again, name="import_again"),
+    path("imports/<uuid:uuid>/rejected.csv", imports.import_rejected, name="import_rejected"),
     path("relations/<int:pk>/delete/", relations.relation_delete, name="relation_delete"),
     path("<slug:type_slug>/", entities.entity_list, name="entity_list"),
     path("<slug:type_slug>/new/", entities.entity_create, name="entity_create"),
     path("<slug:type_slug>/quick-create/", entities.quick_create, name="entity_quick_create"),
     path("<slug:type_slug>/bulk/", entities.entity_bulk, name="entity_bulk"),
+    path("<slug:type_slug>/export/", exports.entity_export, name="entity_export"),
     path(entity, entities.entity_detail, name="entity_detail"),
     path(entity + "edit/", entities.entity_edit, name="entity_edit"),
     path(entity + "clone/", entities.entity_clone, name="entity_clone"),

@@ -1,0 +1,204 @@
+"""The import wizard through the web client: upload, preview options, mapping, run (inline and
+queued for the worker), report and the CSV of rejected rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+
+from tandem.core.models import HistoryEntry, Relation
+from tandem.io.models import ImportJob
+from tandem.persons.constants import REL_SUB_EMPLOYED_BY
+from tandem.persons.models import Contact, Organisation
+
+FILES = Path(__file__).parents[1] / "io" / "files"
+FRENCH_CSV = (
+    "Prénom;Nom;Courriel;Société;Ville;Portable\r\n"
+    "Léa;Martin;lea@example.fr;Dupain SA;Lyon;06 12 34 56 78\r\n"
+    "Jean;Dupont;pas-une-adresse;Dupain SA;Besançon;3,36123E+11\r\n"
+    ";;;;;\r\n"
+    ";;sans-nom@example.fr;;Paris;\r\n"
+).encode("cp1252")
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, content: bytes, name: str = "contacts.csv", entity_type: str = "contacts"):
+    return client.post(
+        reverse("import_start"),
+        {"entity_type": entity_type, "file": SimpleUploadedFile(name, content)},
+    )
+
+
+def mapping_form(page: str) -> dict[str, str]:
+    """The selects' current values as the browser would post them."""
+    import re
+
+    form = {}
+    for select in re.finditer(
+        r'<select id="(column-\d+)" name="column-\d+">(.*?)</select>', page, re.S
+    ):
+        chosen = re.search(r'<option value="([^"]*)" selected>', select[2])
+        form[select[1]] = chosen[1] if chosen else ""
+    return form
+
+
+def test_the_whole_wizard_on_a_french_excel_csv(client, user):
+    client.force_login(user)
+    response = upload(client, FRENCH_CSV)
+    job = ImportJob.objects.get(user=user)
+    assert response.url == reverse("import_preview", args=[job.uuid])
+    assert job.read_options == {"encoding": "cp1252", "delimiter": ";"}
+
+    preview = client.get(response.url).content.decode()
+    assert "Besançon" in preview and "Prénom" in preview
+    assert '<option value="cp1252" selected>' in preview
+
+    to_mapping = client.post(
+        response.url,
+        {
+            "encoding": "cp1252",
+            "delimiter": ";",
+            "header_row": "1",
+            "date_order": "dmy",
+            "next": "mapping",
+        },
+    )
+    assert to_mapping.url == reverse("import_mapping", args=[job.uuid])
+    page = client.get(to_mapping.url).content.decode()
+    form = mapping_form(page)
+    assert form["column-0"] == "first_name" and form["column-2"] == "email"
+    assert form["column-3"].startswith(f"relation:{REL_SUB_EMPLOYED_BY}:organisations:name")
+
+    done = client.post(to_mapping.url, {**form, "on_duplicate": "update", "action": "run"})
+    assert done.url == reverse("import_job", args=[job.uuid])
+    report = client.get(done.url).content.decode()
+    job.refresh_from_db()
+    assert job.status == "done"
+    assert job.report["counts"]["created"] == 2 and job.report["counts"]["rejected"] == 1
+    assert "scientific notation" in report and "pas-une-adresse" in report
+    lea = Contact.objects.get(email="lea@example.fr")
+    assert lea.billing_address.city == "Lyon"
+    assert Relation.objects.filter(subject=lea, type_id=REL_SUB_EMPLOYED_BY).get().object.label == (
+        "Dupain SA"
+    )
+    assert HistoryEntry.objects.filter(entity=lea, kind="imported").exists()
+
+    rejected = client.get(reverse("import_rejected", args=[job.uuid]))
+    rows = list(csv.reader(io.StringIO(rejected.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Line", "Reason", "Prénom"]
+    assert rows[1][0] == "5" and "No name" in rows[1][1] and "sans-nom@example.fr" in rows[1]
+
+
+def test_a_dry_run_writes_nothing_and_returns_to_the_mapping(client, user):
+    client.force_login(user)
+    upload(client, FRENCH_CSV)
+    job = ImportJob.objects.get(user=user)
+    page = client.get(reverse("import_mapping", args=[job.uuid])).content.decode()
+    client.post(
+        reverse("import_mapping", args=[job.uuid]),
+        {**mapping_form(page), "on_duplicate": "update", "action": "check"},
+    )
+    job.refresh_from_db()
+    assert job.dry_run and job.report["counts"]["created"] == 2
+    assert not Contact.objects.filter(email="lea@example.fr").exists()
+    again = client.post(reverse("import_again", args=[job.uuid]))
+    assert again.url == reverse("import_mapping", args=[job.uuid])
+
+
+def test_a_large_file_runs_in_the_background_worker(
+    client, user, settings, django_capture_on_commit_callbacks
+):
+    settings.TANDEM_IMPORT_INLINE_ROWS = 0
+    client.force_login(user)
+    upload(client, (FILES / "constituents.csv").read_bytes(), "sp500.csv", "organisations")
+    job = ImportJob.objects.get(user=user)
+    page = client.get(reverse("import_mapping", args=[job.uuid])).content.decode()
+    # The task is queued once the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("import_mapping", args=[job.uuid]),
+            {**mapping_form(page), "on_duplicate": "update", "action": "run"},
+        )
+    job.refresh_from_db()
+    assert job.status == "queued"
+    waiting = client.get(reverse("import_job", args=[job.uuid])).content.decode()
+    assert 'hx-trigger="every 1s"' in waiting and "Waiting for the worker" in waiting
+    call_command("worker", "--batch", verbosity=0)
+    job.refresh_from_db()
+    assert job.status == "done" and job.rows_done == 503
+    assert Organisation.objects.filter(name="3M").exists()
+    partial = client.get(reverse("import_job", args=[job.uuid]), HTTP_HX_REQUEST="true")
+    assert "hx-trigger" not in partial.content.decode()
+    assert "503" in partial.content.decode()
+
+
+def test_an_unreadable_file_is_refused_on_the_first_step(client, user):
+    client.force_login(user)
+    response = upload(client, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "old.xls")
+    assert response.status_code == 200
+    assert "This is an old Excel (.xls) file" in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_wrong_choice_of_file_type_and_no_file_are_told(client, user):
+    client.force_login(user)
+    page = client.post(reverse("import_start"), {"entity_type": "contacts"}).content.decode()
+    assert "Choose a file to import." in page
+    page = client.post(
+        reverse("import_start"),
+        {"entity_type": "planets", "file": SimpleUploadedFile("a.csv", b"a\n1\n")},
+    ).content.decode()
+    assert "Choose what the file holds." in page
+
+
+def test_someone_else_s_import_is_not_found(client, user, other_user):
+    client.force_login(user)
+    upload(client, FRENCH_CSV)
+    job = ImportJob.objects.get(user=user)
+    client.force_login(other_user)
+    for name in ("import_job", "import_preview", "import_mapping", "import_rejected"):
+        assert client.get(reverse(name, args=[job.uuid])).status_code == 404
+
+
+def test_the_mapping_can_be_saved_as_a_file_for_the_command_line(client, user):
+    client.force_login(user)
+    upload(client, FRENCH_CSV)
+    job = ImportJob.objects.get(user=user)
+    page = client.get(reverse("import_mapping", args=[job.uuid])).content.decode()
+    response = client.post(
+        reverse("import_mapping", args=[job.uuid]),
+        {**mapping_form(page), "key": "email", "on_duplicate": "skip", "action": "download"},
+    )
+    assert response["Content-Disposition"] == 'attachment; filename="mapping.json"'
+    import json
+
+    saved = json.loads(response.content)
+    assert saved["entity_type"] == "contacts" and saved["key"] == ["email"]
+    assert saved["on_duplicate"] == "skip" and saved["columns"]["Prénom"] == {
+        "target": "first_name"
+    }
+
+
+def test_a_fixed_relation_must_name_an_existing_record(client, user):
+    client.force_login(user)
+    upload(client, FRENCH_CSV)
+    job = ImportJob.objects.get(user=user)
+    page = client.get(reverse("import_mapping", args=[job.uuid])).content.decode()
+    response = client.post(
+        reverse("import_mapping", args=[job.uuid]),
+        {
+            **mapping_form(page),
+            "fixed_type": REL_SUB_EMPLOYED_BY,
+            "fixed_name": "Nobody Inc",
+            "action": "run",
+        },
+    )
+    assert "no record is named “Nobody Inc”" in response.content.decode()
+    assert not Contact.objects.exists()
