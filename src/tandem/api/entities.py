@@ -22,6 +22,7 @@ from tandem.api.common import (
     Problem,
     refuse_unknown_parameters,
 )
+from tandem.api.exports import add_export_route
 from tandem.api.fields import COMMON_READ_ONLY, ApiField, api_fields, common_output_fields
 from tandem.api.listing import apply_filters, cursor_page, filter_keys, parse_order, sortable_keys
 from tandem.api.problems import ApiProblem
@@ -181,6 +182,8 @@ def entity_router(info: EntityTypeInfo) -> Router:
         order = parse_order(params.order, keys, "label")
         page = cursor_page(queryset, order, limit=params.limit, cursor=params.cursor)
         return {"items": [api.serialize(row) for row in page.rows], "next": page.next}
+
+    add_export_route(router, api)  # before "/{uuid}", which would take "/export"
 
     @router.post(
         "",

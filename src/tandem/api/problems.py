@@ -1,7 +1,7 @@
 """Errors as RFC 9457 problem documents (``application/problem+json``).
 
 Every domain error maps to one status here, so handlers never build error responses
-themselves: 400 invalid input or a broken rule, 401, 403, 404, 409 conflicts, 413, 429.
+themselves: 400 invalid input or a broken rule, 401, 403, 404, 409 conflicts, 413, 422, 429.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ def _titles() -> dict[int, str]:
         405: _("Method not allowed"),
         409: _("Conflict"),
         413: _("Request too large"),
+        422: _("Cannot be processed"),
         429: _("Too many requests"),
     }
 

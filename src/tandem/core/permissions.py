@@ -16,7 +16,7 @@ from tandem.core.exceptions import PermissionDenied
 if TYPE_CHECKING:
     from tandem.core.models import Entity, User
 
-ACTIONS = frozenset({"view", "create", "change", "delete", "link", "unlink", "configure"})
+ACTIONS = frozenset({"view", "create", "change", "delete", "link", "unlink", "configure", "export"})
 
 
 def check_permission(user: User | None, action: str, entity: Entity | None = None) -> None:

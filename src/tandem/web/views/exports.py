@@ -1,0 +1,63 @@
+"""The list pages' "Export" menu: the list as it is filtered and sorted, in its columns, as
+CSV, XLSX or vCard, streamed."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+
+from tandem.core.exceptions import PermissionDenied
+from tandem.core.permissions import check_permission
+from tandem.core.selectors import NOT_TRASHED
+from tandem.io.export import ExportRefused, export_entities, export_filename, list_columns
+from tandem.web import listing
+from tandem.web.views.entities import type_info
+
+#: What the export links add to the list's own query string.
+EXPORT_PARAMETERS = ("format", "delimiter", "bom")
+
+
+@login_required
+def entity_export(request: HttpRequest, type_slug: str) -> HttpResponse:
+    """Every row the list shows across its pages (same search, column searches and order),
+    in the list's columns (a vCard holds the whole card)."""
+    info = type_info(type_slug)
+    try:
+        check_permission(request.user, "export")
+    except PermissionDenied as error:
+        raise HttpForbidden(str(error)) from None
+    query = listing.parse_list_query(request.GET, listing.columns_of(info))
+    rows = info.model._default_manager.filter(NOT_TRASHED, entity_type_id=info.content_type.pk)
+    rows = listing.filtered(rows, info, query)
+    export_format = request.GET.get("format", "csv")
+    try:
+        stream = export_entities(
+            info,
+            rows,
+            export_format,
+            columns=list_columns(info),
+            order=[(listing.SORT_FIELDS.get(query.sort, query.sort), query.descending)],
+            delimiter=";" if request.GET.get("delimiter") == ";" else ",",
+            bom=request.GET.get("bom") in {"1", "true", "on"},
+        )
+    except ExportRefused as error:
+        messages.error(request, str(error))
+        back = {
+            key: value
+            for key, value in request.GET.items()
+            if key not in EXPORT_PARAMETERS and value
+        }
+        url = reverse("entity_list", args=[info.slug])
+        return redirect(f"{url}?{urlencode(back)}" if back else url)
+    response = StreamingHttpResponse(stream, content_type=stream.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        True, export_filename(info, export_format)
+    )
+    return response
