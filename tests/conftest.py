@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from tandem.core.models import RelationType, User
 from tandem.core.populate import populate_all
@@ -20,6 +21,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from a database with Tandem's default data, as after install."""
     with django_db_blocker.unblock():
         populate_all()
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Each test starts in English: a request through LocaleMiddleware leaves its language
+    active in the thread, which would otherwise leak into the next test."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
