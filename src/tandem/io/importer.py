@@ -31,6 +31,7 @@ from tandem.core.registry import entity_types
 from tandem.core.search import fold
 from tandem.core.selectors import NOT_TRASHED
 from tandem.core.services.history import record
+from tandem.core.services.relations import RULES_PREFETCH
 from tandem.io.mapping import ADDRESS_FIELDS, NAME_KEY, ImportSettings, is_choice_field
 from tandem.io.rows import SourceRow, SourceTable
 from tandem.io.values import (
@@ -177,6 +178,7 @@ class Importer:
         self._users: dict[str, User | None] = {}
         self._property_types: dict[str, PropertyType | None] = {}
         self._related: dict[tuple[str, str, str], Entity | None] = {}
+        self._fixed_objects: dict[str, Entity | None] = {}
         self._relation_types: dict[str, RelationType] = {}
         #: Duplicate keys seen in this file: key → pk of the record the row made or matched.
         self._seen: dict[tuple, int] = {}
@@ -478,8 +480,10 @@ class Importer:
 
     def _relation_type(self, type_id: str) -> RelationType:
         if type_id not in self._relation_types:
-            self._relation_types[type_id] = RelationType.objects.select_related("reverse").get(
-                pk=type_id
+            self._relation_types[type_id] = (
+                RelationType.objects.select_related("reverse")
+                .prefetch_related(*RULES_PREFETCH)
+                .get(pk=type_id)
             )
         return self._relation_types[type_id]
 
@@ -720,7 +724,11 @@ class Importer:
             for target, text in data.relations
         ]
         for relation in self.settings.relations:
-            other = Entity.objects.filter(uuid=relation["object"]).first()
+            if relation["object"] not in self._fixed_objects:
+                self._fixed_objects[relation["object"]] = Entity.objects.filter(
+                    uuid=relation["object"]
+                ).first()
+            other = self._fixed_objects[relation["object"]]
             if other is None:
                 result.warnings.append(
                     _("The record %(uuid)s of a fixed relation does not exist.")

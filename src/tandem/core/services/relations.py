@@ -11,7 +11,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core.exceptions import DuplicateRelation, NotFound, RelationRefused
-from tandem.core.models import Entity, HistoryEntry, Property, Relation, RelationType, User
+from tandem.core.models import (
+    Entity,
+    HistoryEntry,
+    Property,
+    PropertyType,
+    Relation,
+    RelationType,
+    User,
+)
 from tandem.core.permissions import check_permission
 from tandem.core.services.history import record, relation_data
 
@@ -53,16 +61,20 @@ def check_link(
                 relation_type,
                 obj,
             )
-    properties = {entity_id: set() for entity_id in (subject.pk, obj.pk)}
-    for entity_id, type_id in Property.objects.filter(
-        entity_id__in=[subject.pk, obj.pk]
-    ).values_list("entity_id", "type_id"):
-        properties[entity_id].add(type_id)
-    for side, entity, role in (
-        (relation_type, subject, _("subject")),
-        (reverse, obj, _("object")),
-    ):
-        allowed_types = set(side.subject_types.values_list("pk", flat=True))
+    sides = [
+        (side, entity, role, *_rules(side))
+        for side, entity, role in (
+            (relation_type, subject, _("subject")),
+            (reverse, obj, _("object")),
+        )
+    ]
+    properties: dict[int, set[str]] = {subject.pk: set(), obj.pk: set()}
+    if any(required or forbidden for _s, _e, _r, _t, required, forbidden in sides):
+        for entity_id, type_id in Property.objects.filter(
+            entity_id__in=[subject.pk, obj.pk]
+        ).values_list("entity_id", "type_id"):
+            properties[entity_id].add(type_id)
+    for _side, entity, role, allowed_types, required, forbidden_types in sides:
         if allowed_types and entity.entity_type_id not in allowed_types:
             _refuse(
                 _("this relation type does not accept the type “%(type)s” as %(role)s.")
@@ -71,7 +83,7 @@ def check_link(
                 relation_type,
                 obj,
             )
-        missing = side.subject_properties.exclude(pk__in=properties[entity.pk]).first()
+        missing = next((p for p in required if p.pk not in properties[entity.pk]), None)
         if missing:
             _refuse(
                 _("“%(entity)s” must have the property “%(property)s”.")
@@ -80,7 +92,7 @@ def check_link(
                 relation_type,
                 obj,
             )
-        forbidden = side.subject_forbidden_properties.filter(pk__in=properties[entity.pk]).first()
+        forbidden = next((p for p in forbidden_types if p.pk in properties[entity.pk]), None)
         if forbidden:
             _refuse(
                 _("“%(entity)s” must not have the property “%(property)s”.")
@@ -89,6 +101,24 @@ def check_link(
                 relation_type,
                 obj,
             )
+
+
+def _rules(side: RelationType) -> tuple[set[int], list[PropertyType], list[PropertyType]]:
+    """One side's rules: allowed entity types, required and forbidden property types. Read
+    through ``.all()`` so that a caller linking many times (an import) can prefetch them."""
+    return (
+        {content_type.pk for content_type in side.subject_types.all()},
+        list(side.subject_properties.all()),
+        list(side.subject_forbidden_properties.all()),
+    )
+
+
+#: What ``check_link`` reads of a relation type, for callers that prefetch it.
+RULES_PREFETCH = tuple(
+    f"{prefix}{name}"
+    for prefix in ("", "reverse__")
+    for name in ("subject_types", "subject_properties", "subject_forbidden_properties")
+)
 
 
 def _resolve_type(relation_type: RelationType | str) -> RelationType:
