@@ -202,3 +202,12 @@ def test_a_fixed_relation_must_name_an_existing_record(client, user):
     )
     assert "no record is named “Nobody Inc”" in response.content.decode()
     assert not Contact.objects.exists()
+
+
+@pytest.mark.parametrize("slug", ["contacts", "organisations"])
+def test_each_list_links_to_the_wizard_with_its_type(client, user, slug):
+    client.force_login(user)
+    page = client.get(f"/{slug}/").content.decode()
+    assert f'href="/imports/?type={slug}"' in page
+    start = client.get(f"/imports/?type={slug}").content.decode()
+    assert f'value="{slug}" checked' in start
