@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from benchmark import machine_facts, write_results
 from generate import setup_django
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -60,6 +61,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="also report Python's own peak allocation (slower: every allocation is traced)",
     )
     parser.add_argument("--no-generate", action="store_true", help="never add contacts")
+    parser.add_argument("--no-write", action="store_true", help="do not touch RESULTS.md")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -233,12 +235,31 @@ def main(argv: Sequence[str] | None = None) -> list[dict[str, Any]]:
         for export_format in formats:
             print(f"Exporting {size:,} contacts as {export_format}…", flush=True)
             results.append(run_child(size, export_format, args))
-    print()
-    print(table(results))
-    print(
-        "\nPeak RSS is the child process's (Django loaded); RSS growth is what the export "
+    note = (
+        "Peak RSS is the child process's (Django loaded); RSS growth is what the export "
         "added to it: flat memory means it does not grow with the rows."
     )
+    print()
+    print(table(results))
+    print("\n" + note)
+    if not args.no_write:
+        sizes_text = " ".join(f"--size {size}" for size in sizes)
+        section = [
+            f"## Export on {connection.vendor}",
+            "",
+            f"- Machine: {machine_facts()}",
+            f"- Command: `.venv/bin/python bench/export_benchmark.py {sizes_text}`"
+            + (" with `DATABASE_URL` set" if connection.vendor != "sqlite" else ""),
+            f"- Contacts from `generate.py`, every field, properties and relation columns "
+            f"(`--columns {args.columns}`), each export in a fresh process.",
+            "",
+            table(results),
+            "",
+            note,
+            "",
+        ]
+        write_results(f"export-{connection.vendor}", "\n".join(section))
+        print("Written to bench/RESULTS.md")
     return results
 
 

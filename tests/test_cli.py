@@ -101,6 +101,43 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
     raise AssertionError(f"{url} did not answer within {seconds}s")
 
 
+QUEUE_AN_IMPORT = """
+from django.db import transaction
+from tandem.core.models import User
+from tandem.io.jobs import create_job, start_job
+from tandem.io.mapping import ImportSettings
+job = create_job(
+    user=User.objects.get(username="admin"),
+    entity_type="contacts",
+    filename="one.csv",
+    data=b"First name,Last name\\nAda,Lovelace\\n",
+)
+job.settings = ImportSettings(
+    entity_type="contacts",
+    columns={"First name": {"target": "first_name"}, "Last name": {"target": "last_name"}},
+).to_json()
+with transaction.atomic():
+    start_job(job)
+"""
+
+
+def _wait_for_sql(database, query: str, expected: str, server, seconds: float = 60) -> None:
+    """Poll the SQLite file until ``query`` answers ``expected`` (the worker is another
+    process)."""
+    deadline = time.monotonic() + seconds
+    answer = None
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise AssertionError(f"server exited early: {server.stdout.read()}")
+        with sqlite3.connect(database) as db:
+            row = db.execute(query).fetchone()
+        answer = row[0] if row else None
+        if answer == expected:
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"{query} answered {answer!r}, not {expected!r}, within {seconds}s")
+
+
 @pytest.mark.skipif(
     connection.vendor != "sqlite",
     reason="starts its own server on a fresh embedded SQLite database: run once, in the "
@@ -140,6 +177,13 @@ def test_setup_and_serve_on_embedded_sqlite_and_stop_on_sigint(tmp_path):
             with opener.open(f"{base}{path}") as response:
                 assert response.status == 200
                 assert content_type in response.headers["Content-Type"]
+        # The worker `serve` started runs a queued import: no other server is needed.
+        subprocess.run([TANDEM, "shell", "-c", QUEUE_AN_IMPORT], env=env, check=True)
+        _wait_for_sql(database, "SELECT status FROM tandem_io_importjob", "done", server)
+        with sqlite3.connect(database) as db:
+            assert db.execute(
+                "SELECT count(*) FROM core_entity WHERE label = 'Ada Lovelace'"
+            ).fetchone() == (1,)
     finally:
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=30) == 0
