@@ -271,7 +271,15 @@ def target_options(model: type[Entity]) -> list[tuple[str, list[tuple[str, str]]
             (
                 str(address_field.verbose_name).capitalize(),
                 [
-                    (f"{address}.{part}", str(Address._meta.get_field(part).verbose_name))
+                    (
+                        f"{address}.{part}",
+                        # The whole name, since a closed select shows only the chosen option.
+                        _("%(field)s: %(part)s")
+                        % {
+                            "field": str(address_field.verbose_name).capitalize(),
+                            "part": Address._meta.get_field(part).verbose_name,
+                        },
+                    )
                     for part in Address.editable_fields
                 ],
             )

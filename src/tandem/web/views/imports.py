@@ -239,18 +239,17 @@ def import_mapping(request: HttpRequest, uuid) -> HttpResponse:
         ]
         for column in table.columns
     }
-    kind_of = {
-        target["kind_column"]: column
-        for column, target in settings.columns.items()
-        if target.get("kind_column")
-    }
+    kind_of: dict[str, list[str]] = {}
+    for column, target in settings.columns.items():
+        if target.get("kind_column"):
+            kind_of.setdefault(target["kind_column"], []).append(f"“{column}”")
     columns = [
         {
             "name": column,
             "index": index,
             "value": target_value(settings.columns.get(column, {})),
             "samples": samples[column],
-            "kind_of": kind_of.get(column, ""),
+            "kind_of": ", ".join(kind_of.get(column, [])),
         }
         for index, column in enumerate(table.columns)
     ]
