@@ -211,3 +211,42 @@ def test_each_list_links_to_the_wizard_with_its_type(client, user, slug):
     assert f'href="/imports/?type={slug}"' in page
     start = client.get(f"/imports/?type={slug}").content.decode()
     assert f'value="{slug}" checked' in start
+
+
+def test_default_values_fill_only_the_rows_that_have_none(client, user):
+    client.force_login(user)
+    content = b"First name,Last name,City\r\nAda,Lovelace,London\r\nAlan,Turing,\r\n"
+    job_url = upload(client, content).url.replace("/preview/", "/mapping/")
+    page = client.get(job_url).content.decode()
+    assert 'name="default_target"' in page and '<option value="billing_address.city"' in page
+    posted = {
+        **mapping_form(page),
+        "on_duplicate": "update",
+        "default_target": ["billing_address.city", "description", ""],
+        "default_value": ["Paris", "  ", "ignored"],
+        "action": "run",
+    }
+    client.post(job_url, posted)
+    job = ImportJob.objects.get(user=user)
+    assert job.settings["defaults"] == {"billing_address.city": "Paris"}
+    assert Contact.objects.get(first_name="Ada").billing_address.city == "London"
+    assert Contact.objects.get(first_name="Alan").billing_address.city == "Paris"
+
+
+def test_a_bad_default_value_is_reported_on_each_row_and_the_rows_imported(client, user):
+    client.force_login(user)
+    content = b"First name,Last name\r\nAda,Lovelace\r\n"
+    job_url = upload(client, content).url.replace("/preview/", "/mapping/")
+    page = client.get(job_url).content.decode()
+    posted = {
+        **mapping_form(page),
+        "on_duplicate": "update",
+        "default_target": ["email"],
+        "default_value": ["not-an-address"],
+        "action": "run",
+    }
+    client.post(job_url, posted)
+    job = ImportJob.objects.get(user=user)
+    assert job.report["counts"]["created"] == 1
+    assert "not-an-address" in " ".join(job.report["rows"][0]["warnings"])
+    assert Contact.objects.get(first_name="Ada").email == ""

@@ -281,9 +281,30 @@ def import_mapping(request: HttpRequest, uuid) -> HttpResponse:
             "fixed_type": fixed.get("relation_type", ""),
             "fixed_name": fixed_entity.label if fixed_entity else "",
             "create_missing": any(t.get("create_missing") for t in settings.columns.values()),
+            "default_groups": _default_groups(info.model),
+            "defaults": _default_rows(settings),
             "step": 3,
         },
     )
+
+
+#: Rows of the "default values" form: enough for a sector, a city and a country.
+DEFAULT_ROWS = 3
+
+
+def _default_groups(model) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The targets a default value can fill: fields and address parts (not phones, relations
+    or tags, which are read from columns)."""
+    return [
+        (label, [(value, name) for value, name in options if ":" not in value])
+        for label, options in target_options(model)
+        if any(":" not in value for value, _name in options)
+    ]
+
+
+def _default_rows(settings: ImportSettings) -> list[tuple[str, str]]:
+    rows = [(target, str(value)) for target, value in settings.defaults.items()]
+    return rows + [("", "")] * max(DEFAULT_ROWS - len(rows), 1)
 
 
 def _duplicate_choices() -> list[tuple[str, str]]:
@@ -321,6 +342,15 @@ def _settings_from_post(request, job, table, settings, guessed):
                 target["create_missing"] = True
             columns[column] = target
     settings.columns = columns
+    settings.defaults = {
+        target: value.strip()
+        for target, value in zip(
+            request.POST.getlist("default_target"),
+            request.POST.getlist("default_value"),
+            strict=False,
+        )
+        if target and value.strip()
+    }
     settings.key = [key for key in request.POST.getlist("key") if key]
     settings.on_duplicate = request.POST.get("on_duplicate", "update")
     settings.relations = []
