@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.management.commands import db_worker
 
 from tandem.core.models import HistoryEntry, Relation
 from tandem.io.models import ImportJob
@@ -113,9 +114,13 @@ def test_a_dry_run_writes_nothing_and_returns_to_the_mapping(client, user):
 
 
 def test_a_large_file_runs_in_the_background_worker(
-    client, user, settings, django_capture_on_commit_callbacks
+    client, user, settings, django_capture_on_commit_callbacks, monkeypatch
 ):
     settings.TANDEM_IMPORT_INLINE_ROWS = 0
+    # The worker closes connections left in a transaction, as after a request; the test's
+    # data lives in one, so it keeps it open, as Django's test client does for requests.
+    # (tests/test_cli.py runs the real worker process against a real server.)
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     client.force_login(user)
     upload(client, (FILES / "constituents.csv").read_bytes(), "sp500.csv", "organisations")
     job = ImportJob.objects.get(user=user)
