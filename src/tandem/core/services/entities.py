@@ -30,6 +30,11 @@ def _check_settable(model: type[Entity], data: dict[str, Any]) -> None:
         raise ValidationError(errors)
 
 
+#: Fields the services set themselves from trusted objects (or a fresh uuid4): validating
+#: them would cost a query each on every save, for nothing; the database still enforces them.
+SERVICE_SET_FIELDS = ("uuid", "entity_type", "owner", "created_by", "modified_by")
+
+
 def create_entity(
     *, user: User | None, model: type[Entity], data: dict[str, Any], owner: User | None = None
 ) -> Entity:
@@ -41,7 +46,7 @@ def create_entity(
     entity.owner = owner if owner is not None else user
     entity.created_by = entity.modified_by = user
     entity.refresh_denormalised_fields()
-    entity.full_clean()
+    entity.full_clean(exclude=SERVICE_SET_FIELDS)
     with transaction.atomic():
         entity.save()
         record(entity, HistoryEntry.Kind.CREATED, user)
@@ -77,7 +82,7 @@ def update_entity(
             )
         changes = current.assign(data)
         current.refresh_denormalised_fields()
-        current.full_clean()
+        current.full_clean(exclude=SERVICE_SET_FIELDS)
         if changes:
             current.version = version + 1
             current.modified = timezone.now()
