@@ -30,7 +30,7 @@ def test_the_export_menu_downloads_the_filtered_list(
     menu = page.locator("details.export-menu")
     menu.locator("summary").click()
     entries = menu.locator("ul a")
-    expect(entries).to_have_count(4)
+    expect(entries).to_have_count(6)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "contacts-export-menu", full_page=False)
     with page.expect_download() as download:

@@ -34,7 +34,7 @@ def rows_of(response, delimiter: str = ",") -> list[list[str]]:
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
-@pytest.mark.parametrize(("slug", "formats"), [("organisations", 4), ("contacts", 4)])
+@pytest.mark.parametrize(("slug", "formats"), [("organisations", 6), ("contacts", 6)])
 def test_every_list_has_the_menu(logged_in, slug, formats):
     page = logged_in.get(reverse("entity_list", args=[slug])).content.decode()
     links = export_links(page)
@@ -43,6 +43,7 @@ def test_every_list_has_the_menu(logged_in, slug, formats):
     assert any("format=xlsx" in link for link in links)
     assert any("delimiter=%3B" in link and "bom=1" in link for link in links)
     assert any("format=vcf" in link for link in links)
+    assert sum("columns=all" in link for link in links) == 2
     assert 'summary class="button"' in page  # styled like the other page buttons
 
 
@@ -92,3 +93,18 @@ def test_an_unknown_format_goes_back_to_the_list_with_a_message(logged_in):
 def test_login_required(client):
     response = client.get(reverse("entity_export", args=["contacts"]))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_every_field_export_holds_relations_and_imports_again(logged_in, make_org, make_contact):
+    from tandem.core.services import link
+    from tandem.persons.constants import REL_SUB_EMPLOYED_BY
+
+    acme = make_org("Acme")
+    zoe = make_contact("Zoé", "Dupont", email="zoe@example.com")
+    link(user=None, subject=zoe, relation_type=REL_SUB_EMPLOYED_BY, object=acme)
+    url = reverse("entity_export", args=["contacts"])
+    header, *rows = rows_of(logged_in.get(f"{url}?format=csv&columns=all&q=zoe"))
+    record = dict(zip(header, rows[0], strict=True))
+    assert record["First name"] == "Zoé" and record["Is an employee of"] == "Acme"
+    list_header, *_rows = rows_of(logged_in.get(f"{url}?format=csv&q=zoe"))
+    assert "Is an employee of" not in list_header and len(list_header) < len(header)

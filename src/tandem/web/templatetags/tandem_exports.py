@@ -15,7 +15,7 @@ from tandem.io.export import supports_vcard
 register = template.Library()
 
 #: Parameters of the list that an export does not need (it takes every page).
-_DROPPED = ("after", "before", "size", "format", "delimiter", "bom")
+_DROPPED = ("after", "before", "size", "format", "delimiter", "bom", "columns")
 
 
 @register.inclusion_tag("tandem/partials/export_menu.html", takes_context=True)
@@ -40,9 +40,26 @@ def export_menu(context: dict[str, Any], info: EntityTypeInfo) -> dict[str, Any]
             "icon": "file-spreadsheet",
             "url": url(format="xlsx"),
         },
+        # Every field, the properties and the relations: what imports again as it was.
+        {
+            "label": _("Every field, to import again (CSV)"),
+            "icon": "file-text",
+            "url": url(format="csv", columns="all"),
+            "separator": True,
+        },
+        {
+            "label": _("Every field, to import again (XLSX)"),
+            "icon": "file-spreadsheet",
+            "url": url(format="xlsx", columns="all"),
+        },
     ]
     if supports_vcard(info):
         entries.append(
-            {"label": _("vCard (address books)"), "icon": "contact", "url": url(format="vcf")}
+            {
+                "label": _("vCard (address books)"),
+                "icon": "contact",
+                "url": url(format="vcf"),
+                "separator": True,
+            }
         )
     return {"entries": entries}

@@ -21,13 +21,13 @@ from tandem.web import listing
 from tandem.web.views.entities import type_info
 
 #: What the export links add to the list's own query string.
-EXPORT_PARAMETERS = ("format", "delimiter", "bom")
+EXPORT_PARAMETERS = ("format", "delimiter", "bom", "columns")
 
 
 @login_required
 def entity_export(request: HttpRequest, type_slug: str) -> HttpResponse:
     """Every row the list shows across its pages (same search, column searches and order),
-    in the list's columns (a vCard holds the whole card)."""
+    in the list's columns or with every field (a vCard holds the whole card)."""
     info = type_info(type_slug)
     try:
         check_permission(request.user, "export")
@@ -42,7 +42,8 @@ def entity_export(request: HttpRequest, type_slug: str) -> HttpResponse:
             info,
             rows,
             export_format,
-            columns=list_columns(info),
+            # The list's columns, or (columns=all) every field, property and relation.
+            columns=None if request.GET.get("columns") == "all" else list_columns(info),
             order=[(listing.SORT_FIELDS.get(query.sort, query.sort), query.descending)],
             delimiter=";" if request.GET.get("delimiter") == ";" else ",",
             bom=request.GET.get("bom") in {"1", "true", "on"},
