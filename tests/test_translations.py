@@ -9,7 +9,8 @@ import tandem
 
 LC_MESSAGES = Path(tandem.__file__).parent / "locale" / "fr" / "LC_MESSAGES"
 ENTRY = re.compile(
-    r'^(?P<flags>(?:#.*\n)*)msgid (?P<msgid>(?:".*"\n)+)msgstr (?P<msgstr>(?:".*"\n?)+)',
+    r'^(?P<flags>(?:#.*\n)*)(?:msgctxt (?P<context>".*")\n)?'
+    r'msgid (?P<msgid>(?:".*"\n)+)msgstr (?P<msgstr>(?:".*"\n?)+)',
     re.MULTILINE,
 )
 
@@ -18,10 +19,15 @@ def _unquote(block: str) -> str:
     return "".join(ast.literal_eval(line) for line in block.strip().splitlines())
 
 
-def _entries() -> list[tuple[str, str, str]]:
+def _entries(*, with_context: bool = False) -> list[tuple]:
     text = (LC_MESSAGES / "django.po").read_text(encoding="utf-8")
     return [
-        (match["flags"], _unquote(match["msgid"]), _unquote(match["msgstr"]))
+        (
+            match["flags"],
+            _unquote(match["msgid"]),
+            _unquote(match["msgstr"]),
+            *([_unquote(match["context"]) if match["context"] else None] if with_context else []),
+        )
         for match in ENTRY.finditer(text)
     ]
 
@@ -40,8 +46,9 @@ def test_compiled_catalogue_matches_the_po_file():
         catalogue = gettext.GNUTranslations(compiled)
     stale = [
         msgid
-        for _flags, msgid, msgstr in _entries()
-        if msgid and catalogue.gettext(msgid) != msgstr
+        for _flags, msgid, msgstr, context in _entries(with_context=True)
+        if msgid
+        and (catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)) != msgstr
     ]
     assert stale == [], "run `make messages` to recompile django.mo"
 

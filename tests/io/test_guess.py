@@ -57,6 +57,7 @@ def test_c010a_every_supported_column():
         "Last Name": {"target": "last_name"},
         "Suffix": {"target": "suffix"},
         "Nickname": {"target": "nickname"},
+        "Display Name": {"target": "full_name"},
         "Company": COMPANY,
         "Department": {"target": "department"},
         "Job Title": POSITION,
@@ -103,6 +104,7 @@ def test_c011a_google_legacy_layout():
         "Name Prefix": {"target": "prefix"},
         "Name Suffix": {"target": "suffix"},
         "Nickname": {"target": "nickname"},
+        "Name": {"target": "full_name"},
         "Birthday": {"target": "birthday"},
         "Notes": {"target": "description"},
         "Group Membership": {"target": "properties"},
@@ -384,6 +386,7 @@ def test_vcard_row_keys():
         "last_name": {"target": "last_name"},
         "suffix": {"target": "suffix"},
         "nickname": {"target": "nickname"},
+        "full_name": {"target": "full_name"},
         "organisation": COMPANY,
         "department": {"target": "department"},
         "title": POSITION,
@@ -470,3 +473,8 @@ def test_a_relation_type_header_in_either_language_finds_records_by_name():
     assert english["Is a customer of"] == expected
     assert french["Est client de"] == expected
     assert "Not a relation at all" not in guess_mapping(["Not a relation at all"], "organisations")
+
+
+@pytest.mark.parametrize("name", ["Name", "Full name", "Nom complet", "Display Name"])
+def test_a_whole_name_column_of_contacts_is_the_full_name(name):
+    assert guess_mapping([name, "Email"], "contacts")[name] == {"target": "full_name"}

@@ -283,3 +283,46 @@ def test_a_wrong_mapping_is_refused_with_what_is_wrong(mapping, message):
 def test_a_mapping_survives_its_json_round_trip():
     settings = contacts(key=["email"], on_duplicate="skip", date_order="mdy")
     assert ImportSettings.from_json(settings.to_json()) == settings
+
+
+def test_a_full_name_is_split_only_when_no_column_gives_the_names(user):
+    columns = {
+        "Name": {"target": "full_name"},
+        "First": {"target": "first_name"},
+        "Company": COMPANY,
+    }
+    report = run_import(
+        table(
+            {"Name": "Jean  Marie Dupont", "Company": "Acme"},
+            {"Name": "Ada Lovelace", "First": "Augusta"},
+            {"Name": "Cher"},
+        ),
+        ImportSettings(entity_type="contacts", columns=columns),
+        user=user,
+    )
+    assert report.counts["created"] == 3, report.rows
+    names = set(Contact.objects.values_list("first_name", "last_name"))
+    assert names == {("Jean Marie", "Dupont"), ("Augusta", ""), ("", "Cher")}
+    jean = Contact.objects.get(last_name="Dupont")
+    assert Relation.objects.get(subject=jean, type=REL_SUB_EMPLOYED_BY).object.label == "Acme"
+
+
+def test_a_full_name_names_an_organisation(user):
+    report = run_import(
+        table({"Name": "Acme Industries"}),
+        ImportSettings(entity_type="organisations", columns={"Name": {"target": "full_name"}}),
+        user=user,
+    )
+    assert report.counts["created"] == 1
+    assert Organisation.objects.filter(name="Acme Industries").exists()
+
+
+def test_the_wizard_offers_whole_addresses_and_the_full_name():
+    from tandem.io.mapping import target_options
+
+    values = {value for _group, options in target_options(Contact) for value, _label in options}
+    assert {"billing_address", "shipping_address", "full_name"} <= values
+    org_values = {
+        value for _group, options in target_options(Organisation) for value, _label in options
+    }
+    assert "billing_address" in org_values and "full_name" not in org_values

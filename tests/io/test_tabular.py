@@ -475,3 +475,9 @@ def test_files_over_the_limits_are_refused(settings):
     settings.TANDEM_IMPORT_MAX_BYTES = 1024 * 1024
     with pytest.raises(UnreadableFile, match="larger than 1 MB"):
         read_table(b"n\n" + b"1\n" * (600 * 1024), "big.csv")
+
+
+def test_a_cell_over_the_csv_modules_default_limit_is_read():
+    note = "x" * 300_000
+    table = read_csv(f"Name,Note\r\nAcme,{note}\r\n".encode())
+    assert table.rows[0].values["Note"] == note

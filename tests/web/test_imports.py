@@ -14,6 +14,7 @@ from django.urls import reverse
 from django_tasks_db.management.commands import db_worker
 
 from tandem.core.models import HistoryEntry, Relation
+from tandem.io.jobs import read_job_table
 from tandem.io.models import ImportJob
 from tandem.persons.constants import REL_SUB_EMPLOYED_BY
 from tandem.persons.models import Contact, Organisation
@@ -255,3 +256,45 @@ def test_a_bad_default_value_is_reported_on_each_row_and_the_rows_imported(clien
     assert job.report["counts"]["created"] == 1
     assert "not-an-address" in " ".join(job.report["rows"][0]["warnings"])
     assert Contact.objects.get(first_name="Ada").email == ""
+
+
+def test_a_vcards_addresses_and_full_name_go_through_the_wizard(client, user):
+    client.force_login(user)
+    content = (FILES / "C005_company_cards_missing_n.vcf").read_bytes()
+    job_url = upload(client, content, "cards.vcf").url.replace("/preview/", "/mapping/")
+    form = mapping_form(client.get(job_url).content.decode())
+    page = client.get(job_url).content.decode()
+    columns = read_job_table(ImportJob.objects.get()).columns
+    index = {name: number for number, name in enumerate(columns)}
+    assert form[f"column-{index['billing_address']}"] == "billing_address"
+    assert form[f"column-{index['full_name']}"] == "full_name"
+    assert "Full name" in page
+    client.post(job_url, {**form, "on_duplicate": "update", "action": "run"})
+    job = ImportJob.objects.get()
+    assert job.status == "done", job.error
+    with_address = [
+        org
+        for org in Organisation.objects.all()
+        if org.billing_address and org.billing_address.city
+    ]
+    assert with_address, job.report
+
+
+def test_a_fixed_relation_to_nobody_is_refused_and_kept_in_the_form(client, user):
+    client.force_login(user)
+    job_url = upload(client, b"First name,Last name\r\nAda,Lovelace\r\n").url.replace(
+        "/preview/", "/mapping/"
+    )
+    form = mapping_form(client.get(job_url).content.decode())
+    posted = {
+        **form,
+        "on_duplicate": "update",
+        "fixed_type": "persons-subject_prospect",
+        "fixed_name": "No Such Company XYZ",
+        "action": "run",
+    }
+    page = client.post(job_url, posted).content.decode()
+    assert "no record is named “No Such Company XYZ”" in page
+    assert 'value="No Such Company XYZ"' in page
+    assert '<option value="persons-subject_prospect" selected>' in page
+    assert not Contact.objects.filter(last_name="Lovelace").exists()

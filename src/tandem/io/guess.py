@@ -70,6 +70,10 @@ _CONTACT_FIELDS = {
     "prefix": "Prefix | Name Prefix | Honorific Prefix | Préfixe",
     "suffix": "Suffix | Name Suffix | Honorific Suffix | Suffixe",
     "nickname": "Nickname | Nick Name | Nick | Surnom | Pseudo | Pseudonyme | Alias",
+    # One cell with the whole name (Google's "Name", Tandem's list export): the importer
+    # splits it when no other column gives the first or last name.
+    "full_name": "Name | Full Name | Display Name | Contact Name | Contact | Nom complet "
+    "| Prénom et nom | Prénom nom | Nom et prénom | Nom prénom",
     "department": "Department | Dept | Division | Organization Department "
     "| Organisation Department | Service | Département",
     "birthday": "Birthday | Birth Date | Birthdate | Date of Birth | DOB | Born | Born On "
@@ -142,6 +146,7 @@ _COMMON_CHOICES = {
 }
 #: Keys of the vCard reader's rows whose values are already structured (lists, dicts).
 _VCARD_KEYS: dict[str, dict[str, Any]] = {
+    "full_name": {"target": "full_name"},
     "billing_address": {"target": "billing_address"},
     "shipping_address": {"target": "shipping_address"},
     "extra_emails": {"target": "extra_emails"},

@@ -43,6 +43,7 @@ from tandem.io.values import (
     parse_year,
     split_values,
 )
+from tandem.io.vcard import column_label
 from tandem.persons.choices import add_choice, choice_names
 from tandem.persons.models import Contact, Organisation
 from tandem.persons.validators import PHONE_MAX_LENGTH
@@ -137,6 +138,7 @@ class _RowData:
     owner: User | None = None
     is_company: bool = False
     company_name: str = ""
+    full_name: str = ""
     warnings: list[str] = field(default_factory=list)
 
     def has_person_name(self) -> bool:
@@ -179,6 +181,7 @@ class Importer:
         self._property_types: dict[str, PropertyType | None] = {}
         self._related: dict[tuple[str, str, str], Entity | None] = {}
         self._fixed_objects: dict[str, Entity | None] = {}
+        self._format = ""
         self._relation_types: dict[str, RelationType] = {}
         #: Duplicate keys seen in this file: key → pk of the record the row made or matched.
         self._seen: dict[tuple, int] = {}
@@ -186,6 +189,7 @@ class Importer:
     # -- running --------------------------------------------------------------------------
 
     def run(self, table: SourceTable, *, dry_run: bool = False) -> ImportReport:
+        self._format = table.format
         report = ImportReport(
             entity_type=self.settings.entity_type,
             filename=self.filename,
@@ -253,7 +257,8 @@ class Importer:
                 self._take(data, name, target, raw, values)
             except ValueRejected as error:
                 data.warnings.append(
-                    _("%(column)s: %(reason)s") % {"column": column, "reason": error}
+                    _("%(column)s: %(reason)s")
+                    % {"column": column_label(self._format, column), "reason": error}
                 )
         for name, raw in self.settings.defaults.items():
             if name in given or _empty(raw):
@@ -267,8 +272,15 @@ class Importer:
         data.is_company = bool(values.get("is_company"))
         if not data.company_name and values.get("organisation"):
             data.company_name = str(values["organisation"]).strip()
-        if self.model is Organisation and values.get("full_name"):
-            data.fields.setdefault("name", str(values["full_name"]).strip())
+        full_name = data.full_name or " ".join(_text(values.get("full_name")).split())
+        if self.model is Organisation and full_name:
+            data.fields.setdefault("name", full_name)
+        elif data.full_name and not data.has_person_name() and not data.is_company:
+            # "Ada Lovelace": the last word is the last name, the rest the first name(s).
+            first, _space, last = data.full_name.rpartition(" ")
+            data.fields["last_name"] = last
+            if first:
+                data.fields["first_name"] = first
         return data
 
     def _take(
@@ -313,6 +325,8 @@ class Importer:
                 # Google marks its own groups ("* My Contacts", "* Starred") with "* ".
                 if text and not text.startswith("* "):
                     data.properties.append(text)
+        elif name == "full_name":
+            data.full_name = " ".join(_text(raw).split())
         elif name == "owner":
             data.owner = self._owner(_text(raw))
         elif name == "relation":

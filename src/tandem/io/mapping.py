@@ -17,7 +17,15 @@ from tandem.persons.models import Address, ChoiceItem
 from tandem.persons.validators import PHONE_KINDS
 
 ADDRESS_FIELDS = ("billing_address", "shipping_address")
-SPECIAL_TARGETS = ("extra_emails", "phones", "birthday", "properties", "owner", "relation")
+SPECIAL_TARGETS = (
+    "full_name",
+    "extra_emails",
+    "phones",
+    "birthday",
+    "properties",
+    "owner",
+    "relation",
+)
 ON_DUPLICATE = ("update", "skip", "create")
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 MATCH_BY = ("name", "email", "uuid")
@@ -255,6 +263,8 @@ def target_options(model: type[Entity]) -> list[tuple[str, list[tuple[str, str]]
     for model_field in model._meta.get_fields():
         if getattr(model_field, "concrete", False) and _model_field(model, model_field.name):
             fields.append((model_field.name, str(model_field.verbose_name).capitalize()))
+    if hasattr(model, "first_name"):
+        fields.append(("full_name", _("Full name (split into first and last name)")))
     fields.append(("extra_emails", _("Other e-mail address")))
     if hasattr(model, "birth_day"):
         fields.append(("birthday", _("Birthday")))
@@ -271,16 +281,24 @@ def target_options(model: type[Entity]) -> list[tuple[str, list[tuple[str, str]]
             (
                 str(address_field.verbose_name).capitalize(),
                 [
+                    # A vCard's ADR, or any reader's address as one value.
                     (
-                        f"{address}.{part}",
-                        # The whole name, since a closed select shows only the chosen option.
-                        _("%(field)s: %(part)s")
-                        % {
-                            "field": str(address_field.verbose_name).capitalize(),
-                            "part": Address._meta.get_field(part).verbose_name,
-                        },
-                    )
-                    for part in Address.editable_fields
+                        address,
+                        _("%(field)s (the whole address)")
+                        % {"field": str(address_field.verbose_name).capitalize()},
+                    ),
+                    *(
+                        (
+                            f"{address}.{part}",
+                            # The whole name, since a closed select shows only the chosen option.
+                            _("%(field)s: %(part)s")
+                            % {
+                                "field": str(address_field.verbose_name).capitalize(),
+                                "part": Address._meta.get_field(part).verbose_name,
+                            },
+                        )
+                        for part in Address.editable_fields
+                    ),
                 ],
             )
         )

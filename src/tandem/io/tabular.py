@@ -186,6 +186,9 @@ def _build_table(
 def _records(text: str, delimiter: str, start_line: int = 1) -> Iterator[tuple[int, list[str]]]:
     """CSV records with the physical line each starts on (a quoted cell may hold line breaks,
     so a record's line is not its index)."""
+    # The csv module refuses cells over 128 KiB by default; the file's own size limit is
+    # the one that matters (a long note is not an error).
+    csv.field_size_limit(max(csv.field_size_limit(), max_bytes()))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = start_line
     while True:
@@ -194,10 +197,11 @@ def _records(text: str, delimiter: str, start_line: int = 1) -> Iterator[tuple[i
         except StopIteration:
             return
         except csv.Error as error:
+            # The csv module's own words are English and technical: the line is what helps.
             raise UnreadableFile(
-                _("Line %(line)s cannot be read as CSV: %(error)s.")
-                % {"line": start_line + reader.line_num - 1, "error": error}
-            ) from None
+                _("Line %(line)s cannot be read as CSV.")
+                % {"line": start_line + reader.line_num - 1}
+            ) from error
         # A line break inside a quoted cell is one "\n", whatever the file's line endings.
         yield line, [_LINE_BREAK.sub("\n", cell) if "\r" in cell else cell for cell in cells]
         line = start_line + reader.line_num

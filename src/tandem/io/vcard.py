@@ -23,11 +23,12 @@ from typing import Any
 from urllib.parse import unquote, unquote_to_bytes
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image
 
 from tandem.io.rows import SourceRow, SourceTable, UnreadableFile
 
-__all__ = ["COLUMNS", "read_vcards"]
+__all__ = ["COLUMNS", "column_label", "read_vcards"]
 
 #: Row keys in the order the contract gives them; ``SourceTable.columns`` keeps this order.
 COLUMNS: tuple[str, ...] = (
@@ -54,6 +55,40 @@ COLUMNS: tuple[str, ...] = (
     "is_company",
     "uid",
 )
+
+#: What a user reads for each row key: the card's part, and the vCard property it comes from.
+COLUMN_LABELS = {
+    "prefix": gettext_lazy("Name prefix (N)"),
+    "first_name": gettext_lazy("Given name (N)"),
+    "middle_name": gettext_lazy("Additional names (N)"),
+    "last_name": gettext_lazy("Family name (N)"),
+    "suffix": gettext_lazy("Name suffix (N)"),
+    "nickname": gettext_lazy("Nickname (NICKNAME)"),
+    "full_name": gettext_lazy("Full name (FN)"),
+    "organisation": gettext_lazy("Organisation (ORG)"),
+    "department": gettext_lazy("Department (ORG)"),
+    "title": gettext_lazy("Job title (TITLE)"),
+    "email": gettext_lazy("E-mail (EMAIL)"),
+    "extra_emails": gettext_lazy("Other e-mail addresses (EMAIL)"),
+    "phones": gettext_lazy("Phones (TEL)"),
+    "billing_address": gettext_lazy("Work or first address (ADR)"),
+    "shipping_address": gettext_lazy("Home or second address (ADR)"),
+    "website": gettext_lazy("Website (URL)"),
+    "birthday": gettext_lazy("Birthday (BDAY)"),
+    "description": gettext_lazy("Note (NOTE)"),
+    "properties": gettext_lazy("Categories (CATEGORIES)"),
+    "photo": gettext_lazy("Photo (PHOTO)"),
+    "is_company": gettext_lazy("Company card (KIND, X-ABShowAs)"),
+    "uid": gettext_lazy("Identifier (UID)"),
+}
+
+
+def column_label(table_format: str, column: str) -> str:
+    """The name to show for a column: a vCard row key's label, a file's own header as is."""
+    if table_format == "vcf" and column in COLUMN_LABELS:
+        return str(COLUMN_LABELS[column])
+    return column
+
 
 # CR CR LF (iPhone), CR LF, LF and a lone CR are each one line break.
 _LINE_BREAK = re.compile(rb"\r*\n|\r")

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tandem.core.models import Entity
@@ -33,10 +34,11 @@ from tandem.io.mapping import (
 )
 from tandem.io.models import ImportJob
 from tandem.io.rows import UnreadableFile
+from tandem.io.vcard import column_label
 
 PREVIEW_ROWS = 8
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "latin-1")
-DELIMITERS = ((",", ","), (";", ";"), ("\t", "tab"), ("|", "|"))
+DELIMITERS = ((",", ","), (";", ";"), ("\t", gettext_lazy("tab")), ("|", "|"))
 
 
 def _job(request: HttpRequest, uuid) -> ImportJob:
@@ -145,6 +147,7 @@ def import_preview(request: HttpRequest, uuid) -> HttpResponse:
             "job": job,
             "table": table,
             "rows": _preview_rows(table) if table else [],
+            "headers": _preview_headers(table) if table else [],
             "settings": settings,
             "error": error,
             "encodings": _encodings(job, table),
@@ -173,6 +176,10 @@ def _date_orders() -> list[tuple[str, str]]:
     ]
 
 
+def _preview_headers(table) -> list[str]:
+    return [column_label(table.format, column) for column in table.columns]
+
+
 def _preview_rows(table) -> list[dict[str, Any]]:
     return [
         {"line": row.line, "cells": [_shown(row.values.get(c)) for c in table.columns]}
@@ -183,6 +190,8 @@ def _preview_rows(table) -> list[dict[str, Any]]:
 def _shown(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if isinstance(value, bytes):
         return _("(image)")
     if isinstance(value, list):
@@ -246,6 +255,7 @@ def import_mapping(request: HttpRequest, uuid) -> HttpResponse:
     columns = [
         {
             "name": column,
+            "label": column_label(table.format, column),
             "index": index,
             "value": target_value(settings.columns.get(column, {})),
             "samples": samples[column],
@@ -263,6 +273,12 @@ def import_mapping(request: HttpRequest, uuid) -> HttpResponse:
     }
     fixed = settings.relations[0] if settings.relations else {}
     fixed_entity = Entity.objects.filter(uuid=fixed.get("object")).first() if fixed else None
+    fixed_type = fixed.get("relation_type", "")
+    fixed_name = fixed_entity.label if fixed_entity else ""
+    if errors:
+        # What the user typed stays in the form, to correct it.
+        fixed_type = request.POST.get("fixed_type", "")
+        fixed_name = request.POST.get("fixed_name", "")
     return render(
         request,
         "tandem/import_mapping.html",
@@ -278,8 +294,8 @@ def import_mapping(request: HttpRequest, uuid) -> HttpResponse:
             "on_duplicate": _duplicate_choices(),
             "key_choices": _key_choices(info.model),
             "relation_types": relation_types_for_type(info.content_type.pk),
-            "fixed_type": fixed.get("relation_type", ""),
-            "fixed_name": fixed_entity.label if fixed_entity else "",
+            "fixed_type": fixed_type,
+            "fixed_name": fixed_name,
             "create_missing": any(t.get("create_missing") for t in settings.columns.values()),
             "default_groups": _default_groups(info.model),
             "defaults": _default_rows(settings),
@@ -360,15 +376,15 @@ def _settings_from_post(request, job, table, settings, guessed):
         matches = list(Entity.objects.filter(NOT_TRASHED, sort_label=fold(fixed_name)[:200])[:2])
         if len(matches) != 1:
             errors.append(
-                _("Fixed relation: no record is named “%(name)s”.")
+                _("Relation added to every record: no record is named “%(name)s”.")
                 if not matches
-                else _("Fixed relation: several records are named “%(name)s”.")
+                else _("Relation added to every record: several records are named “%(name)s”.")
             )
             errors[-1] = errors[-1] % {"name": fixed_name}
         else:
             settings.relations = [{"relation_type": fixed_type, "object": str(matches[0].uuid)}]
     elif fixed_type or fixed_name:
-        errors.append(_("Fixed relation: choose both the relation and the record."))
+        errors.append(_("Relation added to every record: choose both the relation and the record."))
     try:
         settings.check()
     except ImportSettingsError as error:
