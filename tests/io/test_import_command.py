@@ -111,7 +111,7 @@ def test_a_saved_mapping_runs_the_same_import(admin, tmp_path):
     ("args", "message"),
     [
         (["--type", "planets"], "“planets” is not a type of record"),
-        (["--type", "contacts", "--mapping", "/nonexistent.json"], "No such file"),
+        (["--type", "contacts", "--mapping", "/nonexistent.json"], "No mapping file at"),
         (["--type", "contacts", "--user", "ghost"], "No user is called “ghost”"),
     ],
 )
@@ -141,6 +141,24 @@ def test_a_bad_mapping_file_names_the_problem(admin, tmp_path):
             "--mapping",
             str(mapping),
         )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"columns": {\n', r"The mapping file .*mapping.json is not valid JSON \(line 2"),
+        (None, r"No mapping file at .*mapping.json"),
+    ],
+)
+def test_a_broken_or_missing_mapping_file_is_named(admin, tmp_path, content, message):
+    mapping = tmp_path / "mapping.json"
+    if content is not None:
+        mapping.write_text(content)
+    with pytest.raises(CommandError, match=message):
+        call_command(
+            "import", str(FILES / "constituents.csv"), "--type", "organisations",
+            "--mapping", str(mapping),
+        )  # fmt: skip
 
 
 def test_without_an_administrator_the_command_says_what_to_do(db):

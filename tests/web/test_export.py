@@ -108,3 +108,14 @@ def test_every_field_export_holds_relations_and_imports_again(logged_in, make_or
     assert record["First name"] == "Zoé" and record["Is an employee of"] == "Acme"
     list_header, *_rows = rows_of(logged_in.get(f"{url}?format=csv&q=zoe"))
     assert "Is an employee of" not in list_header and len(list_header) < len(header)
+
+
+def test_each_kind_of_export_has_its_own_file_name(logged_in):
+    url = reverse("entity_export", args=["contacts"])
+    names = {
+        logged_in.get(f"{url}?{query}")["Content-Disposition"].split("filename=")[1].strip('"')
+        for query in ("format=csv", "format=csv&delimiter=%3B&bom=1", "format=csv&columns=all")
+    }
+    assert len(names) == 3
+    assert any(name.endswith("-excel.csv") for name in names)
+    assert any(name.endswith("-all-fields.csv") for name in names)

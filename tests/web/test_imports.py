@@ -93,7 +93,7 @@ def test_the_whole_wizard_on_a_french_excel_csv(client, user):
     assert HistoryEntry.objects.filter(entity=lea, kind="imported").exists()
 
     rejected = client.get(reverse("import_rejected", args=[job.uuid]))
-    rows = list(csv.reader(io.StringIO(rejected.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(rejected.content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0][:3] == ["Line", "Reason", "Prénom"]
     assert rows[1][0] == "5" and "No name" in rows[1][1] and "sans-nom@example.fr" in rows[1]
 
@@ -298,3 +298,23 @@ def test_a_fixed_relation_to_nobody_is_refused_and_kept_in_the_form(client, user
     assert 'value="No Such Company XYZ"' in page
     assert '<option value="persons-subject_prospect" selected>' in page
     assert not Contact.objects.filter(last_name="Lovelace").exists()
+
+
+def test_a_wizard_abandoned_for_a_day_is_cleared_but_reports_stay(client, user):
+    import datetime
+
+    from django.utils import timezone
+
+    client.force_login(user)
+    upload(client, b"First name,Last name\r\nAda,Lovelace\r\n", "old.csv")
+    upload(client, b"First name,Last name\r\nAlan,Turing\r\n", "recent.csv")
+    old, _recent = ImportJob.objects.order_by("pk")
+    day_ago = timezone.now() - datetime.timedelta(days=1, minutes=1)
+    ImportJob.objects.filter(pk=old.pk).update(created=day_ago)
+    finished = ImportJob.objects.create(
+        user=user, entity_type="contacts", filename="done.csv", data=b"", status="done"
+    )
+    ImportJob.objects.filter(pk=finished.pk).update(created=day_ago)
+    page = client.get(reverse("import_start")).content.decode()
+    assert set(ImportJob.objects.values_list("filename", flat=True)) == {"recent.csv", "done.csv"}
+    assert "old.csv" not in page and "recent.csv" in page and "done.csv" in page

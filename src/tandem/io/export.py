@@ -93,10 +93,14 @@ def content_type(format: str) -> str:
     return CONTENT_TYPES[format]
 
 
-def export_filename(info: EntityTypeInfo, format: str, day: datetime.date | None = None) -> str:
-    """``contacts-2026-12-04.csv``: the type and the day, so successive exports sort."""
+def export_filename(
+    info: EntityTypeInfo, format: str, day: datetime.date | None = None, *, variant: str = ""
+) -> str:
+    """``contacts-2026-12-04.csv``: the type and the day, so successive exports sort;
+    ``variant`` ("all-fields", "excel") keeps two kinds of the same day's export apart."""
     day = day or timezone.localdate()
-    return f"{info.slug}-{day.isoformat()}.{format}"
+    suffix = f"-{variant}" if variant else ""
+    return f"{info.slug}-{day.isoformat()}{suffix}.{format}"
 
 
 def supports_vcard(info: EntityTypeInfo) -> bool:

@@ -58,7 +58,16 @@ def entity_export(request: HttpRequest, type_slug: str) -> HttpResponse:
         url = reverse("entity_list", args=[info.slug])
         return redirect(f"{url}?{urlencode(back)}" if back else url)
     response = StreamingHttpResponse(stream, content_type=stream.content_type)
+    every_field = request.GET.get("columns") == "all"
+    variant = "-".join(
+        part
+        for part, wanted in (
+            ("all-fields", every_field),
+            ("excel", export_format == "csv" and request.GET.get("delimiter") == ";"),
+        )
+        if wanted
+    )
     response["Content-Disposition"] = content_disposition_header(
-        True, export_filename(info, export_format)
+        True, export_filename(info, export_format, variant=variant)
     )
     return response

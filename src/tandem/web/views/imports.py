@@ -5,6 +5,7 @@ run in the request, larger ones in the background worker with a progress bar."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -38,6 +40,8 @@ from tandem.io.vcard import column_label
 
 PREVIEW_ROWS = 8
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "latin-1")
+#: How long a wizard left half-way keeps its file.
+ABANDONED_AFTER = datetime.timedelta(days=1)
 DELIMITERS = ((",", ","), (";", ";"), ("\t", gettext_lazy("tab")), ("|", "|"))
 
 
@@ -79,6 +83,12 @@ def import_start(request: HttpRequest) -> HttpResponse:
                 job.read_options = _detected_options(table)
                 job.save(update_fields=["read_options"])
                 return redirect("import_preview", job.uuid)
+    # A wizard left half-way for a day is abandoned: its file goes, not the finished reports.
+    ImportJob.objects.filter(
+        user=request.user,
+        status=ImportJob.Status.DRAFT,
+        created__lt=timezone.now() - ABANDONED_AFTER,
+    ).delete()
     jobs = ImportJob.objects.filter(user=request.user).defer("data")[:20]
     return render(
         request,
@@ -451,7 +461,9 @@ def import_rejected(request: HttpRequest, uuid) -> HttpResponse:
     rejected = [row for row in report.get("rows", []) if row["status"] == "rejected"]
     columns = report.get("columns", [])
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    # The file's own separator, so that the spreadsheet it came from opens the fixes as well.
+    delimiter = job.read_options.get("delimiter") or ","
+    writer = csv.writer(buffer, delimiter=delimiter if delimiter in ",;\t|" else ",")
     writer.writerow([_("Line"), _("Reason"), *columns])
     for row in rejected:
         writer.writerow(

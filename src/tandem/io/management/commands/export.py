@@ -43,7 +43,11 @@ class Command(BaseCommand):
             help="all: every field, properties, relations; list: the list page's columns.",
         )
         parser.add_argument(
-            "--delimiter", choices=DELIMITERS, default=",", help="CSV delimiter (; for Excel FR)."
+            "--delimiter",
+            choices=DELIMITERS,
+            default=",",
+            metavar="{',' | ';'}",
+            help="CSV delimiter (; for Excel FR).",
         )
         parser.add_argument("--bom", action="store_true", help="Start a CSV with a UTF-8 BOM.")
         parser.add_argument(

@@ -65,8 +65,9 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         try:
             if options["mapping"]:
-                content = json.loads(Path(options["mapping"]).read_text(encoding="utf-8"))
-                settings = ImportSettings.from_json(content, entity_type=entity_type)
+                settings = ImportSettings.from_json(
+                    self._mapping_file(Path(options["mapping"])), entity_type=entity_type
+                )
             else:
                 settings = ImportSettings(
                     entity_type=entity_type, columns=guess_mapping(table.columns, entity_type)
@@ -80,7 +81,7 @@ class Command(BaseCommand):
             if options["on_duplicate"]:
                 settings.on_duplicate = options["on_duplicate"]
             settings.check()
-        except (OSError, json.JSONDecodeError, ImportSettingsError) as error:
+        except ImportSettingsError as error:
             raise CommandError(str(error)) from None
         if options["save_mapping"]:
             Path(options["save_mapping"]).write_text(settings.dumps(), encoding="utf-8")
@@ -97,6 +98,23 @@ class Command(BaseCommand):
             self._print(report, table)
         if not report.processed or not (report.imported_anything or report.counts["skipped"]):
             sys.exit(1)
+
+    def _mapping_file(self, path: Path) -> object:
+        """The mapping file's JSON; refused with its name and what is wrong with it."""
+        if not path.is_file():
+            raise CommandError(_("No mapping file at %(path)s.") % {"path": path})
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(
+                _("The mapping file %(path)s cannot be read: %(error)s")
+                % {"path": path, "error": error}
+            ) from None
+        except json.JSONDecodeError as error:
+            raise CommandError(
+                _("The mapping file %(path)s is not valid JSON (line %(line)s, column %(column)s).")
+                % {"path": path, "line": error.lineno, "column": error.colno}
+            ) from None
 
     def _user(self, username: str | None):
         users = get_user_model().objects.filter(is_active=True)
