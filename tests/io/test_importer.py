@@ -326,3 +326,16 @@ def test_the_wizard_offers_whole_addresses_and_the_full_name():
         value for _group, options in target_options(Organisation) for value, _label in options
     }
     assert "billing_address" in org_values and "full_name" not in org_values
+
+
+def test_a_row_merged_into_a_record_of_another_name_says_which(user, make_contact):
+    make_contact("John", "Richter Doe", email="john@example.com")
+    report = run_import(
+        table({"First": "John", "Last": "Doë", "Mail": "JOHN@example.com"}),
+        contacts(),
+        user=user,
+    )
+    (row,) = report.rows
+    assert row.status in ("updated", "unchanged")
+    assert "Merged into “John Richter Doe”, which has the same e-mail" in " ".join(row.warnings)
+    assert Contact.objects.count() == 1

@@ -622,6 +622,15 @@ class Importer:
             result.reasons.append(_("Already there: “%(entity)s”.") % {"entity": existing.label})
             return existing, "skipped"
         if existing is not None:
+            if fold(_label_of(model, fields)) != fold(existing.label):
+                # Matched on an e-mail or a number, under another name: say which record.
+                result.warnings.append(
+                    _("Merged into “%(entity)s”, which has the same %(key)s.")
+                    % {
+                        "entity": existing.label,
+                        "key": ", ".join(_key_label(model, name) for name, _value in key[1:]),
+                    }
+                )
             entity, changed = self._update(existing, fields, result)
             status = "updated" if changed else "unchanged"
         else:
@@ -846,6 +855,10 @@ def _default_key(model: type[Entity], fields: dict[str, Any]) -> list[str]:
 def _label_of(model: type[Entity], fields: dict[str, Any]) -> str:
     candidate = model(**{k: v for k, v in fields.items() if not isinstance(v, dict | list)})
     return candidate.compute_label()
+
+
+def _key_label(model: type[Entity], name: str) -> str:
+    return _("name") if name == NAME_KEY else _field_label(model, name)
 
 
 def _has_name_left(fields: dict[str, Any], messages: dict[str, list[str]]) -> bool:
