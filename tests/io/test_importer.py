@@ -339,3 +339,26 @@ def test_a_row_merged_into_a_record_of_another_name_says_which(user, make_contac
     assert row.status in ("updated", "unchanged")
     assert "Merged into “John Richter Doe”, which has the same e-mail" in " ".join(row.warnings)
     assert Contact.objects.count() == 1
+
+
+def test_a_relation_cell_naming_several_records_links_each(user, make_org):
+    make_org("Acme; Sons, Ltd")
+    make_org("Globex")
+    report = run_import(
+        table(
+            {"First": "Zoé", "Last": "Dupont", "Company": "Globex; Initech"},
+            {"First": "Marc", "Last": "Petit", "Company": "Acme; Sons, Ltd"},
+        ),
+        contacts(),
+        user=user,
+    )
+    assert report.counts["created"] == 2, report.rows
+    employers = {
+        (relation.subject.label, relation.object.label)
+        for relation in Relation.objects.filter(type=REL_SUB_EMPLOYED_BY)
+    }
+    assert employers == {
+        ("Zoé Dupont", "Globex"),
+        ("Zoé Dupont", "Initech"),
+        ("Marc Petit", "Acme; Sons, Ltd"),
+    }

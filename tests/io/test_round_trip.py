@@ -55,6 +55,8 @@ def market(make_org, make_contact, our_company) -> None:
     marc = make_contact("Marc", "Lefèvre", email="marc@globex.test")
     link(user=None, subject=zoe, relation_type=constants.REL_SUB_EMPLOYED_BY, object=acme)
     link(user=None, subject=marc, relation_type=constants.REL_SUB_EMPLOYED_BY, object=globex)
+    # Two employers: one cell "Acme; Sons, Ltd; Globex" — and a name with a semicolon.
+    link(user=None, subject=marc, relation_type=constants.REL_SUB_EMPLOYED_BY, object=acme)
     link(user=None, subject=globex, relation_type=constants.REL_SUB_CUSTOMER_SUPPLIER, object=acme)
     link(user=None, subject=acme, relation_type=constants.REL_SUB_PROSPECT, object=our_company)
     vip = PropertyType.objects.get(pk=constants.PROP_IS_VIP)

@@ -501,11 +501,45 @@ class Importer:
             )
         return self._relation_types[type_id]
 
+    def _related_records(
+        self, target: dict[str, Any], text: str
+    ) -> list[tuple[Entity | None, bool]]:
+        """The records a relation cell names. Exports join several with "; ", and a name may
+        hold one too ("Acme; Sons"): the longest run of parts that names a record wins, and a
+        part left over is one record (created when the target allows it)."""
+        parts = [part.strip() for part in text.split(";") if part.strip()]
+        if len(parts) < 2:
+            return [self._find_related(target, text)]
+        found: list[tuple[Entity | None, bool]] = []
+        start = 0
+        while start < len(parts):
+            for end in range(len(parts), start + 1, -1):
+                entity = self._probe(target, "; ".join(parts[start:end]))
+                if entity is not None:
+                    found.append((entity, False))
+                    start = end
+                    break
+            else:
+                found.append(self._find_related(target, parts[start]))
+                start += 1
+        return found
+
+    def _probe(self, target: dict[str, Any], text: str) -> Entity | None:
+        """The record ``text`` names, never created, and a miss not remembered."""
+        entity, _created = self._find_related({**target, "create": False}, text)
+        if entity is None:
+            self._related.pop(self._related_key(target, text), None)
+        return entity
+
+    def _related_key(self, target: dict[str, Any], text: str) -> tuple[str, str, str]:
+        match = target.get("match", "name")
+        return (target["target_type"], match, fold(text) if match != "uuid" else text)
+
     def _find_related(self, target: dict[str, Any], text: str) -> tuple[Entity | None, bool]:
         """The record a relation column names, created when allowed: ``(entity, created)``."""
         info = entity_types.for_slug(target["target_type"])
         match = target.get("match", "name")
-        key = (info.slug, match, fold(text) if match != "uuid" else text)
+        key = self._related_key(target, text)
         if key in self._related:
             return self._related[key], False
         queryset = info.model._default_manager.filter(NOT_TRASHED)
@@ -743,8 +777,9 @@ class Importer:
             except TandemError as error:
                 result.warnings.append(str(error))
         wanted = [
-            (self._relation_type(target["relation_type"]), *self._find_related(target, text))
+            (self._relation_type(target["relation_type"]), *found)
             for target, text in data.relations
+            for found in self._related_records(target, text)
         ]
         for relation in self.settings.relations:
             if relation["object"] not in self._fixed_objects:
