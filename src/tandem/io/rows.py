@@ -12,8 +12,9 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(text: str) -> str:
-    """``text`` with a leading apostrophe when a spreadsheet would run it as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """``text`` with a leading apostrophe when a spreadsheet would run it as a formula, or
+    when it already looks neutralised (so that ``unneutralise`` gives it back exactly)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) or unneutralise(text) != text else text
 
 
 def unneutralise(value: Any) -> Any:
