@@ -115,7 +115,7 @@ def run(data: bytes, label: str) -> dict[str, Any]:
 
 def table(results: list[dict[str, Any]]) -> str:
     lines = [
-        "| run | rows | total | reading the file | rows/s | chunk of 200 p50 | p95 | outcome |",
+        "| run | rows | total | reading the file | rows/s | ms per 200 rows, p50 | p95 | outcome |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for result in results:
