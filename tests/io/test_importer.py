@@ -362,3 +362,52 @@ def test_a_relation_cell_naming_several_records_links_each(user, make_org):
         ("Zoé Dupont", "Initech"),
         ("Marc Petit", "Acme; Sons, Ltd"),
     }
+
+
+def test_a_cell_of_several_phones_of_one_kind_gives_each_number(user):
+    report = run_import(
+        table({"First": "John", "Last": "Doe", "Fax": "905-888-1234; 905-999-1234"}),
+        ImportSettings(
+            entity_type="contacts",
+            columns={**CONTACT_COLUMNS, "Fax": {"target": "phones", "kind": "fax"}},
+        ),
+        user=user,
+    )
+    assert report.counts["created"] == 1
+    john = Contact.objects.get(last_name="Doe")
+    assert [(phone["kind"], phone["number"]) for phone in john.phones] == [
+        ("fax", "905-888-1234"),
+        ("fax", "905-999-1234"),
+    ]
+
+
+def test_a_relation_column_mixing_types_finds_each_and_names_what_it_did_not(
+    user, make_org, make_contact
+):
+    from tandem.persons.constants import REL_SUB_PROSPECT
+
+    ours = Organisation.objects.get(is_managed=True)
+    make_org("Microsoft")
+    make_contact("Lina", "Lyon")
+    column = {
+        "target": "relation",
+        "relation_type": "persons-object_prospect",
+        "target_type": "organisations",
+        "match": "name",
+        "create": False,
+    }
+    report = run_import(
+        table({"Name": ours.name, "Prospects": "Lina Lyon; Microsoft; Nobody Known"}),
+        ImportSettings(
+            entity_type="organisations",
+            columns={"Name": {"target": "name"}, "Prospects": column},
+        ),
+        user=user,
+    )
+    prospects = {
+        relation.subject.label
+        for relation in Relation.objects.filter(type=REL_SUB_PROSPECT, object=ours)
+    }
+    assert prospects == {"Lina Lyon", "Microsoft"}
+    (row,) = report.rows
+    assert any("no record named “Nobody Known”" in warning for warning in row.warnings)

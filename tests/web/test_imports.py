@@ -318,3 +318,14 @@ def test_a_wizard_abandoned_for_a_day_is_cleared_but_reports_stay(client, user):
     page = client.get(reverse("import_start")).content.decode()
     assert set(ImportJob.objects.values_list("filename", flat=True)) == {"recent.csv", "done.csv"}
     assert "old.csv" not in page and "recent.csv" in page and "done.csv" in page
+
+
+def test_an_imported_records_history_names_the_file_and_the_line(client, user):
+    client.force_login(user)
+    job_url = upload(client, b"First name,Last name\r\nAda,Lovelace\r\n", "people.csv").url
+    job_url = job_url.replace("/preview/", "/mapping/")
+    form = mapping_form(client.get(job_url).content.decode())
+    client.post(job_url, {**form, "on_duplicate": "update", "action": "run"})
+    ada = Contact.objects.get(last_name="Lovelace")
+    page = client.get(reverse("entity_detail", args=["contacts", ada.uuid])).content.decode()
+    assert "from people.csv, line 2" in page

@@ -11,6 +11,7 @@ savepoint, so one failing row never leaves half a record nor undoes the others.
 from __future__ import annotations
 
 import datetime
+import re
 import uuid as uuid_module
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -413,7 +414,8 @@ class Importer:
         kind = target.get("kind", "other")
         if target.get("kind_column"):
             kind = _phone_kind(values.get(target["kind_column"])) or kind
-        for text in _text(raw).split(" ::: "):
+        # Google joins numbers with " ::: ", Tandem's exports with "; ".
+        for text in re.split(r"\s*(?::::|;)\s*", _text(raw)):
             number = parse_phone(text) or ""
             if len(number) > PHONE_MAX_LENGTH:
                 raise ValueRejected(
@@ -503,24 +505,26 @@ class Importer:
 
     def _related_records(
         self, target: dict[str, Any], text: str
-    ) -> list[tuple[Entity | None, bool]]:
-        """The records a relation cell names. Exports join several with "; ", and a name may
-        hold one too ("Acme; Sons"): the longest run of parts that names a record wins, and a
-        part left over is one record (created when the target allows it)."""
+    ) -> list[tuple[Entity | None, bool, str]]:
+        """The records a relation cell names, each with the name it was looked up by. Exports
+        join several with "; ", and a name may hold one too ("Acme; Sons"): the longest run of
+        parts that names a record wins, and a part left over is one record (created when the
+        target allows it)."""
         parts = [part.strip() for part in text.split(";") if part.strip()]
         if len(parts) < 2:
-            return [self._find_related(target, text)]
-        found: list[tuple[Entity | None, bool]] = []
+            return [(*self._find_related(target, text), text)]
+        found: list[tuple[Entity | None, bool, str]] = []
         start = 0
         while start < len(parts):
             for end in range(len(parts), start + 1, -1):
-                entity = self._probe(target, "; ".join(parts[start:end]))
+                name = "; ".join(parts[start:end])
+                entity = self._probe(target, name)
                 if entity is not None:
-                    found.append((entity, False))
+                    found.append((entity, False, name))
                     start = end
                     break
             else:
-                found.append(self._find_related(target, parts[start]))
+                found.append((*self._find_related(target, parts[start]), parts[start]))
                 start += 1
         return found
 
@@ -552,6 +556,22 @@ class Importer:
             found = queryset.filter(email__in={text, text.lower()}).order_by("pk").first()
         else:
             found = queryset.filter(sort_label=key[2][:200]).order_by("pk").first()
+        if found is None and match != "uuid" and not target.get("create"):
+            # A column may mix types ("has as prospect": organisations and contacts): look in
+            # the other types too; the relation type's own rules still apply when linking.
+            for other in entity_types:
+                if other.slug == info.slug or (
+                    match == "email" and not hasattr(other.model, "email")
+                ):
+                    continue
+                others = other.model._default_manager.filter(NOT_TRASHED)
+                if match == "email":
+                    others = others.filter(email__in={text, text.lower()})
+                else:
+                    others = others.filter(sort_label=key[2][:200])
+                found = others.order_by("pk").first()
+                if found is not None:
+                    break
         created = False
         if found is None and target.get("create") and match == "name":
             data = {"name": text} if info.model is Organisation else {"last_name": text}
@@ -793,11 +813,12 @@ class Importer:
                     % {"uuid": relation["object"]}
                 )
                 continue
-            wanted.append((self._relation_type(relation["relation_type"]), other, False))
-        for relation_type, other, created in wanted:
+            wanted.append((self._relation_type(relation["relation_type"]), other, False, ""))
+        for relation_type, other, created, name in wanted:
             if other is None:
                 result.warnings.append(
-                    _("“%(type)s”: no record to link to was found.") % {"type": str(relation_type)}
+                    _("“%(type)s”: no record named “%(name)s” was found.")
+                    % {"type": str(relation_type), "name": name}
                 )
                 continue
             if created:

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from tandem.core.models import Entity, RelationType
@@ -261,8 +262,10 @@ def target_options(model: type[Entity]) -> list[tuple[str, list[tuple[str, str]]
 
     fields = []
     for model_field in model._meta.get_fields():
+        if model_field.name in SPECIAL_TARGETS:
+            continue  # offered below, with how the value is read ("Owner (user name)")
         if getattr(model_field, "concrete", False) and _model_field(model, model_field.name):
-            fields.append((model_field.name, str(model_field.verbose_name).capitalize()))
+            fields.append((model_field.name, capfirst(str(model_field.verbose_name))))
     if hasattr(model, "first_name"):
         fields.append(("full_name", _("Full name (split into first and last name)")))
     fields.append(("extra_emails", _("Other e-mail address")))
@@ -279,13 +282,13 @@ def target_options(model: type[Entity]) -> list[tuple[str, list[tuple[str, str]]
         address_field = model._meta.get_field(address)
         groups.append(
             (
-                str(address_field.verbose_name).capitalize(),
+                capfirst(str(address_field.verbose_name)),
                 [
                     # A vCard's ADR, or any reader's address as one value.
                     (
                         address,
                         _("%(field)s (the whole address)")
-                        % {"field": str(address_field.verbose_name).capitalize()},
+                        % {"field": capfirst(str(address_field.verbose_name))},
                     ),
                     *(
                         (
@@ -293,7 +296,7 @@ def target_options(model: type[Entity]) -> list[tuple[str, list[tuple[str, str]]
                             # The whole name, since a closed select shows only the chosen option.
                             _("%(field)s: %(part)s")
                             % {
-                                "field": str(address_field.verbose_name).capitalize(),
+                                "field": capfirst(str(address_field.verbose_name)),
                                 "part": Address._meta.get_field(part).verbose_name,
                             },
                         )

@@ -321,10 +321,14 @@ DEFAULT_ROWS = 3
 def _default_groups(model) -> list[tuple[str, list[tuple[str, str]]]]:
     """The targets a default value can fill: fields and address parts (not phones, relations
     or tags, which are read from columns)."""
+
+    def fits(value: str) -> bool:
+        return ":" not in value and value not in ("full_name", "extra_emails")
+
     return [
-        (label, [(value, name) for value, name in options if ":" not in value])
+        (label, [(value, name) for value, name in options if fits(value)])
         for label, options in target_options(model)
-        if any(":" not in value for value, _name in options)
+        if any(fits(value) for value, _name in options)
     ]
 
 
