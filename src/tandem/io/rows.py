@@ -11,15 +11,21 @@ from typing import Any
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _looks_like_a_formula(text: str) -> bool:
+    """Whether ``text``, past any leading apostrophes, starts as a formula would."""
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
 def neutralise(text: str) -> str:
     """``text`` with a leading apostrophe when a spreadsheet would run it as a formula, or
-    when it already looks neutralised (so that ``unneutralise`` gives it back exactly)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) or unneutralise(text) != text else text
+    when it already has apostrophes before a formula sign (so ``unneutralise`` gives it back
+    exactly)."""
+    return "'" + text if _looks_like_a_formula(text) else text
 
 
 def unneutralise(value: Any) -> Any:
     """``value`` without the apostrophe ``neutralise`` put before a would-be formula."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith("'") and _looks_like_a_formula(value):
         return value[1:]
     return value
 
