@@ -22,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -553,9 +554,9 @@ class Importer:
             except ValueError:
                 found = None
         elif match == "email":
-            found = queryset.filter(email__in={text, text.lower()}).order_by("pk").first()
+            found = _oldest(queryset.filter(email__in={text, text.lower()}))
         else:
-            found = queryset.filter(sort_label=key[2][:200]).order_by("pk").first()
+            found = _oldest(queryset.filter(sort_label=key[2][:200]))
         if found is None and match != "uuid" and not target.get("create"):
             # A column may mix types ("has as prospect": organisations and contacts): look in
             # the other types too; the relation type's own rules still apply when linking.
@@ -569,7 +570,7 @@ class Importer:
                     others = others.filter(email__in={text, text.lower()})
                 else:
                     others = others.filter(sort_label=key[2][:200])
-                found = others.order_by("pk").first()
+                found = _oldest(others)
                 if found is not None:
                     break
         created = False
@@ -656,7 +657,7 @@ class Importer:
                 queryset = queryset.filter(email__in={value, value.upper()} | {value.lower()})
             else:
                 queryset = queryset.filter(**{name: value})
-        return queryset.order_by("pk").first()
+        return _oldest(queryset)
 
     def _write(
         self, model: type[Entity], data: _RowData, result: RowResult, report: ImportReport
@@ -911,6 +912,18 @@ def _default_key(model: type[Entity], fields: dict[str, Any]) -> list[str]:
 def _label_of(model: type[Entity], fields: dict[str, Any]) -> str:
     candidate = model(**{k: v for k, v in fields.items() if not isinstance(v, dict | list)})
     return candidate.compute_label()
+
+
+#: More matches than this for one key are not looked through (the oldest of them wins).
+_MATCHES_LOOKED_AT = 50
+
+
+def _oldest(queryset: QuerySet) -> Entity | None:
+    """The first-created record of a lookup, without ``ORDER BY pk LIMIT 1``: on a big table
+    PostgreSQL answers that by walking the primary key and filtering, row after row, instead
+    of using the index of the looked-up column. The matches are few; sort them here."""
+    matches = list(queryset.order_by()[:_MATCHES_LOOKED_AT])
+    return min(matches, key=lambda entity: entity.pk) if matches else None
 
 
 def _key_label(model: type[Entity], name: str) -> str:
