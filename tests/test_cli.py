@@ -127,14 +127,17 @@ def _wait_for_sql(database, query: str, expected: str, server, seconds: float = 
     deadline = time.monotonic() + seconds
     answer = None
     while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise AssertionError(f"server exited early: {server.stdout.read()}")
         with sqlite3.connect(database) as db:
             row = db.execute(query).fetchone()
         answer = row[0] if row else None
         if answer == expected:
             return
-        time.sleep(0.3)
+        # Between two looks, wait on the server itself: its exit ends the wait at once.
+        try:
+            server.wait(timeout=0.3)
+        except subprocess.TimeoutExpired:
+            continue
+        raise AssertionError(f"server exited early: {server.stdout.read()}")
     raise AssertionError(f"{query} answered {answer!r}, not {expected!r}, within {seconds}s")
 
 
