@@ -432,3 +432,50 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class EntityFilter(models.Model):
+    """A saved filter on one entity type: conditions combined with "all" or "any".
+
+    ``conditions`` is the JSON shape ``tandem.core.filters`` documents; ``uses`` lists the
+    filters it refers to (kept by the service), so that loops and deletions of a filter in use
+    are caught without reading every filter's JSON.
+    """
+
+    class Match(models.TextChoices):
+        ALL = "all", _("all conditions")
+        ANY = "any", _("any condition")
+
+    name = models.CharField(_("name"), max_length=100)
+    entity_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("entity type")
+    )
+    match = models.CharField(_("match"), max_length=3, choices=Match.choices, default=Match.ALL)
+    is_private = models.BooleanField(
+        _("private"), default=False, help_text=_("Only you see a private filter.")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    is_builtin = models.BooleanField(_("built-in"), default=False, editable=False)
+    conditions = models.JSONField(_("conditions"), default=list, blank=True)
+    uses = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="used_by", verbose_name=_("uses")
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    modified = models.DateTimeField(_("modified"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("filter")
+        verbose_name_plural = _("filters")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["entity_type", "name"], name="filter_of_type")]
+
+    def __str__(self) -> str:
+        # Built-in names are stored in English and translated on display.
+        return gettext(self.name) if self.is_builtin else self.name

@@ -8,7 +8,16 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from tandem.core.models import Entity, HistoryEntry, Property, PropertyType, Relation, RelationType
+from tandem.core.models import (
+    Entity,
+    EntityFilter,
+    HistoryEntry,
+    Property,
+    PropertyType,
+    Relation,
+    RelationType,
+    User,
+)
 from tandem.core.search import Folded, fold
 
 #: "Not in the trash", written so that databases use the (entity type, trash, sort label)
@@ -149,3 +158,17 @@ def filter_text(queryset: QuerySet, field_path: str, text: str) -> QuerySet:
     return queryset.annotate(**{annotation: Folded(field_path)}).filter(
         **{f"{annotation}__{lookup}": folded}
     )
+
+
+def visible_filters(user: User | None) -> QuerySet[EntityFilter]:
+    """Shared filters and ``user``'s own private ones (all of them for the system)."""
+    filters = EntityFilter.objects.select_related("entity_type", "owner")
+    if user is None:
+        return filters
+    return filters.filter(Q(is_private=False) | Q(owner_id=user.pk))
+
+
+def filters_for_type(user: User | None, entity_type_id: int) -> list[EntityFilter]:
+    """The filters ``user`` may apply to a list of this type, built-in ones first."""
+    filters = visible_filters(user).filter(entity_type_id=entity_type_id)
+    return sorted(filters, key=lambda f: (not f.is_builtin, fold(str(f)), f.pk))

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
-from tandem.core.models import User
+from tandem.core.filters import used_filter_ids
+from tandem.core.models import EntityFilter, User
 from tandem.core.populate import ensure_property_type, ensure_relation_type, first_time
 from tandem.core.services import create_entity
 from tandem.persons import constants as c
@@ -172,7 +173,47 @@ def _populate_managed_organisation() -> None:
     Organisation.objects.filter(pk=organisation.pk).update(is_managed=True)
 
 
+def _populate_filters() -> None:
+    """"Managed by us", "My customers / prospects / suspects" and "Me"."""
+    if not first_time("persons.filters"):
+        return
+    organisations, contacts = Organisation.get_entity_type(), Contact.get_entity_type()
+
+    def builtin(name: str, entity_type, conditions) -> EntityFilter:
+        entity_filter = EntityFilter.objects.create(
+            name=name, entity_type=entity_type, is_builtin=True, conditions=conditions
+        )
+        entity_filter.uses.set(EntityFilter.objects.filter(pk__in=used_filter_ids(conditions)))
+        return entity_filter
+
+    managed = builtin(
+        _("Managed by us"),
+        organisations,
+        [{"type": "field", "field": "is_managed", "operator": "true", "values": [], "negate": False}],
+    )
+    mine = [
+        (_("My customers"), c.REL_SUB_CUSTOMER_SUPPLIER),
+        (_("My prospects"), c.REL_SUB_PROSPECT),
+        (_("My suspects"), c.REL_SUB_SUSPECT),
+    ]
+    for entity_type in (organisations, contacts):
+        for name, relation_type in mine:
+            condition = {
+                "type": "relation_filter",
+                "relation_type": relation_type,
+                "has": True,
+                "filter": managed.pk,
+            }
+            builtin(name, entity_type, [condition])
+    builtin(
+        _("Me"),
+        contacts,
+        [{"type": "field", "field": "user", "operator": "in", "values": ["me"], "negate": False}],
+    )
+
+
 def populate() -> None:
     _populate_relation_types()
     _populate_choices()
     _populate_managed_organisation()
+    _populate_filters()
