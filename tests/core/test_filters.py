@@ -341,3 +341,14 @@ def test_builtin_names_are_translated(db):
     builtin = EntityFilter.objects.get(name="My customers", entity_type=CONTACTS())
     with translation.override("fr"):
         assert str(builtin) == "Mes clients"
+
+
+@pytest.mark.parametrize("value", ["emile", "ÉMILE", "e\u0301mile"])
+def test_decomposed_accents_are_stored_composed_and_found(user, make_org, value):
+    """Typed on a Mac or pasted from a PDF, "é" may arrive as "e" + combining accent."""
+    emile = make_org("E\u0301mile & Co", billing_address={"city": "Ve\u0301nissieux"})
+    assert Organisation.objects.get(pk=emile.pk).name == "Émile & Co"
+    by_name = make_filter(user, [field("name", "icontains", value)])
+    by_city = make_filter(user, [field("billing_address__city", "istartswith", "VEN")], name="G")
+    assert names(user, by_name) == ["Émile & Co"]
+    assert names(user, by_city) == ["Émile & Co"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from typing import Any
 
@@ -19,6 +20,12 @@ from tandem.core.values import display_value
 
 LABEL_MAX_LENGTH = 255
 SEARCH_TEXT_MAX_LENGTH = 1000
+
+
+def composed(value: Any) -> Any:
+    """Text in Unicode's composed form (NFC): "e" + combining acute is stored as "é", so that
+    databases that compare without accents (by collation or by translating letters) find it."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 
 
 class User(AbstractUser):
@@ -165,7 +172,7 @@ class Entity(models.Model):
         changes = []
         for name, value in data.items():
             old = display_value(getattr(self, name))
-            setattr(self, name, value)
+            setattr(self, name, composed(value))
             new = display_value(getattr(self, name))
             if old != new:
                 changes.append({"field": name, "old": old, "new": new})

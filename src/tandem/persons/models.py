@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.exceptions import ActionRefused
-from tandem.core.models import Entity
+from tandem.core.models import Entity, composed
 from tandem.core.values import display_value
 from tandem.persons.validators import (
     normalise_phones,
@@ -173,7 +173,7 @@ class PersonBase(Entity):
                 )
             for key, value in values.items():
                 old = display_value(getattr(address, key))
-                setattr(address, key, value if value is not None else "")
+                setattr(address, key, composed(value) if value is not None else "")
                 new = display_value(getattr(address, key))
                 if old != new:
                     changes.append({"field": f"{name}.{key}", "old": old, "new": new})
