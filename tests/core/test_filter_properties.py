@@ -63,7 +63,9 @@ def _expected(organisation, item) -> bool:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(conditions=st.lists(condition, min_size=1, max_size=3), match=st.sampled_from(["all", "any"]))
+@given(
+    conditions=st.lists(condition, min_size=1, max_size=3), match=st.sampled_from(["all", "any"])
+)
 def test_filters_match_their_meaning(user, conditions, match):
     with transaction.atomic():
         organisations = [

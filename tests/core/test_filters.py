@@ -24,7 +24,13 @@ CONTACTS = Contact.get_entity_type
 
 
 def field(path, operator, *values, negate=False):
-    return {"type": "field", "field": path, "operator": operator, "values": list(values), "negate": negate}
+    return {
+        "type": "field",
+        "field": path,
+        "operator": operator,
+        "values": list(values),
+        "negate": negate,
+    }
 
 
 def names(user, entity_filter, model=Organisation):
@@ -55,13 +61,19 @@ def towns(make_org):
     ("condition", "expected"),
     [
         (field("billing_address__city", "iequals", "LYON"), ["Société Lyonnaise"]),
-        (field("billing_address__city", "icontains", "lyon"), ["100% Bio_Lyon", "Société Lyonnaise"]),
+        (
+            field("billing_address__city", "icontains", "lyon"),
+            ["100% Bio_Lyon", "Société Lyonnaise"],
+        ),
         (field("billing_address__city", "istartswith", "par"), ["Paris Conseil"]),
         (field("billing_address__city", "iendswith", "3E"), ["100% Bio_Lyon"]),
         (field("billing_address__city", "equals", "lyon"), []),
         (field("billing_address__city", "equals", "Lyon"), ["Société Lyonnaise"]),
         (field("billing_address__city", "contains", "yon"), ["100% Bio_Lyon", "Société Lyonnaise"]),
-        (field("billing_address__city", "iequals", "Lyon", "Paris"), ["Paris Conseil", "Société Lyonnaise"]),
+        (
+            field("billing_address__city", "iequals", "Lyon", "Paris"),
+            ["Paris Conseil", "Société Lyonnaise"],
+        ),
         # "not …" keeps the rows without an address at all.
         (
             field("billing_address__city", "icontains", "lyon", negate=True),
@@ -85,7 +97,10 @@ def towns(make_org):
         (field("employees", "between", "400", "10"), ["Société Lyonnaise"]),
         (field("employees", "equals", "5", "500"), ["100% Bio_Lyon", "Paris Conseil"]),
         (field("employees", "empty"), ["Nowhere Ltd", "ReplaceByYourCompany"]),
-        (field("employees", "gt", "10", negate=True), ["Nowhere Ltd", "Paris Conseil", "ReplaceByYourCompany"]),
+        (
+            field("employees", "gt", "10", negate=True),
+            ["Nowhere Ltd", "Paris Conseil", "ReplaceByYourCompany"],
+        ),
         (field("is_managed", "true"), ["ReplaceByYourCompany"]),
     ],
 )
@@ -116,8 +131,14 @@ def test_me_filter_finds_the_users_contact(user, other_user, make_contact):
 
 
 def test_conditions_any_or_all(user, towns):
-    conditions = [field("billing_address__city", "iequals", "paris"), field("employees", "gt", "100")]
-    assert names(user, make_filter(user, conditions, match="any")) == ["100% Bio_Lyon", "Paris Conseil"]
+    conditions = [
+        field("billing_address__city", "iequals", "paris"),
+        field("employees", "gt", "100"),
+    ]
+    assert names(user, make_filter(user, conditions, match="any")) == [
+        "100% Bio_Lyon",
+        "Paris Conseil",
+    ]
     assert names(user, make_filter(user, conditions, match="all")) == []
     assert len(names(user, make_filter(user, []))) == 5  # no condition: everything
 
@@ -154,7 +175,7 @@ def test_relation_conditions(user, make_org, make_contact, our_company):
 
 
 def test_relation_to_a_sub_filter_on_another_type(user, make_org, make_contact, our_company):
-    """"Contacts employed by an organisation that is a customer of ours"."""
+    """ "Contacts employed by an organisation that is a customer of ours"."""
     alpha, beta = make_org("Alpha"), make_org("Beta")
     link(user=user, subject=alpha, relation_type=c.REL_SUB_CUSTOMER_SUPPLIER, object=our_company)
     ann, bob = make_contact("Ann"), make_contact("Bob")
@@ -165,13 +186,26 @@ def test_relation_to_a_sub_filter_on_another_type(user, make_org, make_contact, 
     assert names(user, customers) == ["Alpha"]
     employed = make_filter(
         user,
-        [{"type": "relation_filter", "relation_type": c.REL_SUB_EMPLOYED_BY, "filter": customers.pk}],
+        [
+            {
+                "type": "relation_filter",
+                "relation_type": c.REL_SUB_EMPLOYED_BY,
+                "filter": customers.pk,
+            }
+        ],
         entity_type=CONTACTS(),
     )
     assert names(user, employed, Contact) == ["Ann"]
     not_employed = make_filter(
         user,
-        [{"type": "relation_filter", "relation_type": c.REL_SUB_EMPLOYED_BY, "filter": customers.pk, "has": False}],
+        [
+            {
+                "type": "relation_filter",
+                "relation_type": c.REL_SUB_EMPLOYED_BY,
+                "filter": customers.pk,
+                "has": False,
+            }
+        ],
         entity_type=CONTACTS(),
         name="G",
     )
@@ -180,7 +214,9 @@ def test_relation_to_a_sub_filter_on_another_type(user, make_org, make_contact, 
 
 def test_including_another_filter(user, towns):
     lyon = make_filter(user, [field("billing_address__city", "icontains", "lyon")], name="Lyon")
-    big = make_filter(user, [{"type": "filter", "filter": lyon.pk}, field("employees", "gt", "100")], name="Big")
+    big = make_filter(
+        user, [{"type": "filter", "filter": lyon.pk}, field("employees", "gt", "100")], name="Big"
+    )
     assert names(user, big) == ["100% Bio_Lyon"]
 
 
@@ -196,7 +232,9 @@ def test_date_conditions(user, make_org):
     assert names(user, make_filter(user, date("today"))) == ["New"]
     assert names(user, make_filter(user, date("past"))) == ["Old"]
     assert names(user, make_filter(user, date("current_year"))) == ["New"]
-    assert names(user, make_filter(user, date("between", start="1999-01-01", end="1999-12-31"))) == ["Old"]
+    assert names(
+        user, make_filter(user, date("between", start="1999-01-01", end="1999-12-31"))
+    ) == ["Old"]
     assert names(user, make_filter(user, date("between", start="2000-01-01"))) == ["New"]
     assert "Undated" in names(user, make_filter(user, date("empty")))
     assert names(user, make_filter(user, date("not_empty"))) == ["New", "Old"]
@@ -238,12 +276,33 @@ def test_date_ranges(name, today, bounds):
         ([field("name", "iequals", "a\x00b")], "at most 200 characters"),
         ([{"type": "date", "field": "name", "range": "today"}], "not a field"),
         ([{"type": "date", "field": "creation_date", "range": "someday"}], "unknown date range"),
-        ([{"type": "date", "field": "creation_date", "range": "between", "start": "2026-13-01"}], "not a date"),
+        (
+            [{"type": "date", "field": "creation_date", "range": "between", "start": "2026-13-01"}],
+            "not a date",
+        ),
         ([{"type": "date", "field": "creation_date", "range": "between"}], "at least one"),
         ([{"type": "property", "property_type": "nope"}], "no such property type"),
         ([{"type": "relation", "relation_type": "nope"}], "no such relation type"),
-        ([{"type": "relation", "relation_type": c.REL_SUB_CUSTOMER_SUPPLIER, "entity": "not-a-uuid"}], "no such entity"),
-        ([{"type": "relation", "relation_type": c.REL_SUB_CUSTOMER_SUPPLIER, "entity_type": "unicorns"}], "no such entity type"),
+        (
+            [
+                {
+                    "type": "relation",
+                    "relation_type": c.REL_SUB_CUSTOMER_SUPPLIER,
+                    "entity": "not-a-uuid",
+                }
+            ],
+            "no such entity",
+        ),
+        (
+            [
+                {
+                    "type": "relation",
+                    "relation_type": c.REL_SUB_CUSTOMER_SUPPLIER,
+                    "entity_type": "unicorns",
+                }
+            ],
+            "no such entity type",
+        ),
         ([{"type": "filter", "filter": 999999}], "no such filter"),
         ([field("name", "iequals", "x")] * 51, "At most 50 conditions"),
     ],
@@ -266,10 +325,14 @@ def test_a_filter_cannot_include_itself_through_a_chain(user):
     b = make_filter(user, [{"type": "filter", "filter": a.pk}], name="B")
     cc = make_filter(user, [{"type": "filter", "filter": b.pk}], name="C")
     with pytest.raises(ValidationError) as caught:
-        update_filter(user=user, entity_filter=a, name="A", conditions=[{"type": "filter", "filter": cc.pk}])
+        update_filter(
+            user=user, entity_filter=a, name="A", conditions=[{"type": "filter", "filter": cc.pk}]
+        )
     assert "loop of filters: A → C → B → A" in caught.value.message_dict["conditions"][0]
     with pytest.raises(ValidationError, match="cannot use itself"):
-        update_filter(user=user, entity_filter=a, name="A", conditions=[{"type": "filter", "filter": a.pk}])
+        update_filter(
+            user=user, entity_filter=a, name="A", conditions=[{"type": "filter", "filter": a.pk}]
+        )
     a.refresh_from_db()
     assert a.conditions == []
 
@@ -300,7 +363,9 @@ def test_privacy_rules(user, other_user):
     shared = make_filter(user, [], name="Shared")
     make_filter(other_user, [{"type": "filter", "filter": shared.pk}], name="Theirs")
     with pytest.raises(ValidationError, match="must stay shared"):
-        update_filter(user=user, entity_filter=shared, name="Shared", conditions=[], is_private=True)
+        update_filter(
+            user=user, entity_filter=shared, name="Shared", conditions=[], is_private=True
+        )
     with pytest.raises(PermissionDenied, match="belongs to alice"):
         update_filter(user=other_user, entity_filter=shared, name="Taken", conditions=[])
 
@@ -319,7 +384,13 @@ def test_a_broken_filter_says_what_is_gone(user, make_org):
     acme = make_org("Acme")
     linked = make_filter(
         user,
-        [{"type": "relation", "relation_type": c.REL_SUB_CUSTOMER_SUPPLIER, "entity": str(acme.uuid)}],
+        [
+            {
+                "type": "relation",
+                "relation_type": c.REL_SUB_CUSTOMER_SUPPLIER,
+                "entity": str(acme.uuid),
+            }
+        ],
         name="Linked",
     )
     from tandem.core.services import delete_entity
@@ -329,7 +400,9 @@ def test_a_broken_filter_says_what_is_gone(user, make_org):
     trash_entity(user=user, entity=acme)
     delete_entity(user=user, entity=acme)
     context = FilterContext.for_user(user)
-    with pytest.raises(FilterBroken, match="“Shiny” cannot run: a property type it uses has been deleted"):
+    with pytest.raises(
+        FilterBroken, match="“Shiny” cannot run: a property type it uses has been deleted"
+    ):
         filter_q(shiny, context)
     with pytest.raises(FilterBroken, match="an entity it names has been deleted"):
         filter_q(linked, context)

@@ -51,7 +51,14 @@ FIELD, DATE, PROPERTY, RELATION, RELATION_FILTER, INCLUDE = (
 CONDITION_TYPES = (FIELD, DATE, PROPERTY, RELATION, RELATION_FILTER, INCLUDE)
 
 # Field kinds, and the operators each accepts.
-TEXT, NUMBER, BOOLEAN, CHOICE, USER, DATE_KIND = "text", "number", "boolean", "choice", "user", "date"
+TEXT, NUMBER, BOOLEAN, CHOICE, USER, DATE_KIND = (
+    "text",
+    "number",
+    "boolean",
+    "choice",
+    "user",
+    "date",
+)
 TEXT_OPERATORS = (
     "iequals",
     "icontains",
@@ -137,7 +144,16 @@ DATE_RANGE_LABELS = {
 
 #: Entity columns a filter never offers: internal, or served better by another condition.
 _HIDDEN = frozenset(
-    {"id", "uuid", "entity_type", "entity_ptr", "is_deleted", "version", "search_text", "sort_label"}
+    {
+        "id",
+        "uuid",
+        "entity_type",
+        "entity_ptr",
+        "is_deleted",
+        "version",
+        "search_text",
+        "sort_label",
+    }
 )
 
 
@@ -221,7 +237,11 @@ def _kind_of(field: models.Field) -> str | None:
 
 def _error(index: int, message: str) -> ValidationError:
     return ValidationError(
-        {"conditions": [_("Condition %(number)s: %(message)s") % {"number": index + 1, "message": message}]}
+        {
+            "conditions": [
+                _("Condition %(number)s: %(message)s") % {"number": index + 1, "message": message}
+            ]
+        }
     )
 
 
@@ -248,9 +268,7 @@ def parse_conditions(model: type[models.Model], raw: Any) -> list[dict[str, Any]
     return [_parse_condition(index, item, fields) for index, item in enumerate(raw)]
 
 
-def _parse_condition(
-    index: int, item: Any, fields: dict[str, FilterField]
-) -> dict[str, Any]:
+def _parse_condition(index: int, item: Any, fields: dict[str, FilterField]) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise _error(index, _("each condition must be an object."))
     kind = item.get("type")
@@ -266,7 +284,8 @@ def _parse_condition(
         if field is None or (kind == DATE) != (field.kind == DATE_KIND):
             raise _error(
                 index,
-                _("“%(field)s” is not a field this condition can test.") % {"field": str(path)[:100]},
+                _("“%(field)s” is not a field this condition can test.")
+                % {"field": str(path)[:100]},
             )
         if kind == DATE:
             return _parse_date(index, item, field)
@@ -332,13 +351,16 @@ def _parse_field(index: int, item: dict[str, Any], field: FilterField) -> dict[s
         )
     raw_values = item.get("values", [])
     if not isinstance(raw_values, list) or len(raw_values) > MAX_VALUES:
-        raise _error(index, _("“values” must be a list of at most %(max)s values.") % {"max": MAX_VALUES})
+        raise _error(
+            index, _("“values” must be a list of at most %(max)s values.") % {"max": MAX_VALUES}
+        )
     try:
         values = [_text(value) for value in raw_values]
     except ValueError:
         raise _error(
             index,
-            _("each value must be a text of at most %(max)s characters.") % {"max": MAX_VALUE_LENGTH},
+            _("each value must be a text of at most %(max)s characters.")
+            % {"max": MAX_VALUE_LENGTH},
         ) from None
     values = [value for value in values if value]
     if operator in NO_VALUE:
@@ -347,7 +369,9 @@ def _parse_field(index: int, item: dict[str, Any], field: FilterField) -> dict[s
         if len(values) != 2:
             raise _error(index, _("“between” needs two values: the lowest and the highest."))
     elif not values:
-        raise _error(index, _("give the value to compare “%(field)s” with.") % {"field": field.label})
+        raise _error(
+            index, _("give the value to compare “%(field)s” with.") % {"field": field.label}
+        )
     for value in values:
         _convert(index, field, value)
     return {
@@ -373,7 +397,11 @@ def _convert(index: int, field: FilterField, value: str) -> Any:
         if field.kind == USER and value == "me":
             return value
         if not value.isdigit():
-            raise _error(index, _("“%(value)s” is not a choice of “%(field)s”.") % {"value": value, "field": field.label})
+            raise _error(
+                index,
+                _("“%(value)s” is not a choice of “%(field)s”.")
+                % {"value": value, "field": field.label},
+            )
         return int(value)
     return value
 
@@ -452,8 +480,10 @@ def filter_q(entity_filter: EntityFilter, context: FilterContext, *, _depth: int
     ]
     combined = Q()
     for part in parts:
-        combined = (combined | part) if entity_filter.match == MATCH_ANY and combined else (
-            combined & part
+        combined = (
+            (combined | part)
+            if entity_filter.match == MATCH_ANY and combined
+            else (combined & part)
         )
     return combined
 
@@ -478,7 +508,9 @@ def _condition_q(
     if kind in (FIELD, DATE):
         field = filter_fields(model).get(condition.get("field"))
         if field is None:
-            raise broken(_("the field “%(field)s” no longer exists.") % {"field": condition.get("field")})
+            raise broken(
+                _("the field “%(field)s” no longer exists.") % {"field": condition.get("field")}
+            )
         if kind == DATE:
             return _date_q(field, condition, context)
         return _field_q(field, condition, context)
@@ -490,7 +522,11 @@ def _condition_q(
         )
         return Q(exists) if condition["has"] else ~Q(exists)
     if kind == INCLUDE:
-        included = EntityFilter.objects.filter(pk=condition["filter"]).select_related("entity_type").first()
+        included = (
+            EntityFilter.objects.filter(pk=condition["filter"])
+            .select_related("entity_type")
+            .first()
+        )
         if included is None:
             raise broken(_("a filter it includes has been deleted."))
         return filter_q(included, context, _depth=depth + 1)
@@ -501,7 +537,9 @@ def _condition_q(
     related = Relation.objects.filter(type_id=relation_type.reverse_id, subject__is_deleted=False)
     if kind == RELATION_FILTER:
         sub_filter = (
-            EntityFilter.objects.filter(pk=condition["filter"]).select_related("entity_type").first()
+            EntityFilter.objects.filter(pk=condition["filter"])
+            .select_related("entity_type")
+            .first()
         )
         if sub_filter is None:
             raise broken(_("a filter it uses has been deleted."))
@@ -615,7 +653,9 @@ def _lookup_q(expression: Any, lookup: str, value: str, *, folded: bool) -> Q:
 # Dates
 
 
-def date_bounds(date_range: str, today: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
+def date_bounds(
+    date_range: str, today: datetime.date
+) -> tuple[datetime.date | None, datetime.date | None]:
     """The first and last day (inclusive, ``None`` = open) of a named range around ``today``."""
     if date_range == "today":
         return today, today
@@ -629,9 +669,10 @@ def date_bounds(date_range: str, today: datetime.date) -> tuple[datetime.date | 
         return None, today - datetime.timedelta(days=1)
     if date_range == "future":
         return today + datetime.timedelta(days=1), None
-    period, shift = date_range.split("_")[1], {"current": 0, "previous": -1, "next": 1}[
-        date_range.split("_")[0]
-    ]
+    period, shift = (
+        date_range.split("_")[1],
+        {"current": 0, "previous": -1, "next": 1}[date_range.split("_")[0]],
+    )
     if period == "year":
         year = today.year + shift
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -672,6 +713,8 @@ def _moment(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def apply_filter(queryset: models.QuerySet, entity_filter: EntityFilter, user: User | None) -> models.QuerySet:
+def apply_filter(
+    queryset: models.QuerySet, entity_filter: EntityFilter, user: User | None
+) -> models.QuerySet:
     """``queryset`` narrowed to what ``entity_filter`` accepts for ``user`` today."""
     return queryset.filter(filter_q(entity_filter, FilterContext.for_user(user)))

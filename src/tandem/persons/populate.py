@@ -174,7 +174,7 @@ def _populate_managed_organisation() -> None:
 
 
 def _populate_filters() -> None:
-    """"Managed by us", "My customers / prospects / suspects" and "Me"."""
+    """ "Managed by us", "My customers / prospects / suspects" and "Me"."""
     if not first_time("persons.filters"):
         return
     organisations, contacts = Organisation.get_entity_type(), Contact.get_entity_type()
@@ -189,7 +189,15 @@ def _populate_filters() -> None:
     managed = builtin(
         _("Managed by us"),
         organisations,
-        [{"type": "field", "field": "is_managed", "operator": "true", "values": [], "negate": False}],
+        [
+            {
+                "type": "field",
+                "field": "is_managed",
+                "operator": "true",
+                "values": [],
+                "negate": False,
+            }
+        ],
     )
     mine = [
         (_("My customers"), c.REL_SUB_CUSTOMER_SUPPLIER),

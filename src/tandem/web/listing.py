@@ -204,3 +204,39 @@ def page_of(queryset: QuerySet, query: ListQuery) -> Page:
         next_cursor = encode_cursor(getattr(last, field), last.pk) if has_more else None
         previous_cursor = encode_cursor(getattr(first, field), first.pk) if cursor else None
     return Page(rows, next_cursor, previous_cursor)
+
+
+@dataclass
+class SavedFilterChoice:
+    """The saved filter a list applies (``?filter=<id>``), or why it could not."""
+
+    entity_filter: Any = None
+    error: str = ""
+
+
+def apply_saved_filter(
+    queryset: QuerySet, info: EntityTypeInfo, user: Any, params: QueryDict
+) -> tuple[QuerySet, SavedFilterChoice]:
+    """Narrow ``queryset`` to the saved filter the query string names; an unknown or broken
+    filter gives no rows and a message, never the whole list or a server error."""
+    from django.utils.translation import gettext as _
+
+    from tandem.core.filters import FilterBroken, apply_filter
+    from tandem.core.selectors import visible_filters
+
+    raw = params.get("filter", "").strip()
+    if not raw:
+        return queryset, SavedFilterChoice()
+    entity_filter = None
+    if raw.isdigit() and len(raw) < 12:
+        entity_filter = (
+            visible_filters(user).filter(pk=int(raw), entity_type_id=info.content_type.pk).first()
+        )
+    if entity_filter is None:
+        return queryset.none(), SavedFilterChoice(
+            error=_("This filter does not exist (any more), or is not for this list.")
+        )
+    try:
+        return apply_filter(queryset, entity_filter, user), SavedFilterChoice(entity_filter)
+    except FilterBroken as error:
+        return queryset.none(), SavedFilterChoice(entity_filter, str(error))

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tandem.web.views import account, entities, exports, home, imports, relations, trash
+from tandem.web.views import account, entities, exports, filters, home, imports, relations, trash
 
 entity = "<slug:type_slug>/<uuid:uuid>/"
 
@@ -24,6 +24,10 @@ urlpatterns = [
     path("imports/<uuid:uuid>/mapping/", imports.import_mapping, name="import_mapping"),
     path("imports/<uuid:uuid>/again/", imports.import_again, name="import_again"),
     path("imports/<uuid:uuid>/rejected.csv", imports.import_rejected, name="import_rejected"),
+    path("filters/new/", filters.filter_create, name="filter_create"),
+    path("filters/row/", filters.filter_row, name="filter_row"),
+    path("filters/<int:pk>/", filters.filter_edit, name="filter_edit"),
+    path("filters/<int:pk>/delete/", filters.filter_delete, name="filter_delete"),
     path("relations/<int:pk>/delete/", relations.relation_delete, name="relation_delete"),
     path("<slug:type_slug>/", entities.entity_list, name="entity_list"),
     path("<slug:type_slug>/new/", entities.entity_create, name="entity_create"),

@@ -164,7 +164,9 @@ def _check_references(
     known_properties = set(
         PropertyType.objects.filter(pk__in=property_ids).values_list("pk", flat=True)
     )
-    relation_ids = {c["relation_type"] for c in conditions if c["type"] in (RELATION, RELATION_FILTER)}
+    relation_ids = {
+        c["relation_type"] for c in conditions if c["type"] in (RELATION, RELATION_FILTER)
+    }
     known_relations = set(
         RelationType.objects.filter(pk__in=relation_ids, is_internal=False).values_list(
             "pk", flat=True
@@ -176,11 +178,17 @@ def _check_references(
         kind = condition["type"]
         if kind == PROPERTY and condition["property_type"] not in known_properties:
             raise refuse(index, _("there is no such property type."))
-        if kind in (RELATION, RELATION_FILTER) and condition["relation_type"] not in known_relations:
+        if (
+            kind in (RELATION, RELATION_FILTER)
+            and condition["relation_type"] not in known_relations
+        ):
             raise refuse(index, _("there is no such relation type."))
-        if kind == RELATION and condition.get("entity"):
-            if not Entity.objects.filter(uuid=_uuid(condition["entity"])).exists():
-                raise refuse(index, _("there is no such entity."))
+        if (
+            kind == RELATION
+            and condition.get("entity")
+            and not Entity.objects.filter(uuid=_uuid(condition["entity"])).exists()
+        ):
+            raise refuse(index, _("there is no such entity."))
         if kind == RELATION and condition.get("entity_type"):
             try:
                 entity_types.for_slug(condition["entity_type"])
@@ -257,9 +265,7 @@ def _check_can_be_private(entity_filter: EntityFilter) -> None:
     if users:
         raise ValidationError(
             {
-                "is_private": _(
-                    "The filter(s) %(users)s use this one: it must stay shared."
-                )
+                "is_private": _("The filter(s) %(users)s use this one: it must stay shared.")
                 % {"users": _names(users)}
             }
         )

@@ -25,6 +25,7 @@ from tandem.core.models import Entity, Property, PropertyType, RelationType
 from tandem.core.registry import EntityTypeInfo, entity_types
 from tandem.core.selectors import (
     NOT_TRASHED,
+    filters_for_type,
     grouped_relations_of,
     history_of,
     property_types_for_type,
@@ -37,7 +38,9 @@ from tandem.core.services import (
     trash_entity,
     update_entity,
 )
+from tandem.core.services.filters import can_change_filter
 from tandem.web import listing
+from tandem.web.filter_editor import describe
 from tandem.web.forms import EntityForm, QuickCreateForm
 from tandem.web.presenters import field_groups, field_label, readable, shown_value
 from tandem.web.views.relations import available_property_types, transform_buttons
@@ -90,6 +93,7 @@ def entity_list(request: HttpRequest, type_slug: str) -> HttpResponse:
         NOT_TRASHED, entity_type_id=info.content_type.pk
     ).select_related(*_select_related(info))
     rows = listing.filtered(rows, info, query)
+    rows, saved_filter = listing.apply_saved_filter(rows, info, request.user, request.GET)
     page = listing.page_of(rows, query)
     table = [
         {
@@ -113,7 +117,7 @@ def entity_list(request: HttpRequest, type_slug: str) -> HttpResponse:
         for column in columns
         if column.sortable
     }
-    filtering = bool(query.text or query.column_filters)
+    filtering = bool(query.text or query.column_filters or saved_filter.entity_filter)
     return render(
         request,
         "tandem/entity_list.html",
@@ -130,6 +134,13 @@ def entity_list(request: HttpRequest, type_slug: str) -> HttpResponse:
             "page_sizes": listing.PAGE_SIZES,
             "filtering": filtering,
             "keep": keep,
+            "saved_filter": saved_filter,
+            "saved_filters": filters_for_type(request.user, info.content_type.pk),
+            "saved_filter_conditions": (
+                describe(saved_filter.entity_filter) if saved_filter.entity_filter else []
+            ),
+            "can_change_filter": saved_filter.entity_filter is not None
+            and can_change_filter(request.user, saved_filter.entity_filter),
             "relation_types": relation_types_for_type(info.content_type.pk).order_by("predicate"),
             "property_types": property_types_for_type(info.content_type.pk).order_by("text"),
         },

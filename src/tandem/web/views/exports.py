@@ -36,6 +36,7 @@ def entity_export(request: HttpRequest, type_slug: str) -> HttpResponse:
     query = listing.parse_list_query(request.GET, listing.columns_of(info))
     rows = info.model._default_manager.filter(NOT_TRASHED, entity_type_id=info.content_type.pk)
     rows = listing.filtered(rows, info, query)
+    rows, _choice = listing.apply_saved_filter(rows, info, request.user, request.GET)
     export_format = request.GET.get("format", "csv")
     try:
         stream = export_entities(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.decorators import login_required
@@ -48,14 +50,23 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+PICKER_FIELD = re.compile(r"[a-z][a-z0-9_-]{0,39}")
+
+
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
     """Every entity type at once, by label and search fields, case- and accent-blind."""
     if request.GET.get("picker"):
-        text = request.GET.get("target_search", "").strip()[:MAX_SEARCH_LENGTH]
+        # The radio buttons' name: "target" (bulk bar) or a filter row's "c3-entity".
+        field_name = request.GET.get("picker_field", "target")
+        if not PICKER_FIELD.fullmatch(field_name):
+            field_name = "target"
+        text = request.GET.get(f"{field_name}_search", "").strip()[:MAX_SEARCH_LENGTH]
         found = list(search_entities(text)[:10]) if text else []
         return render(
-            request, "tandem/partials/search_picker.html", {"results": found, "text": text}
+            request,
+            "tandem/partials/search_picker.html",
+            {"results": found, "text": text, "field_name": field_name},
         )
     query = request.GET.get("q", "").strip()
     too_long = len(query) > MAX_SEARCH_LENGTH

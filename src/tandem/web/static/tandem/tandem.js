@@ -123,6 +123,18 @@
     }
   });
 
+  // The filter editor: removing a condition row needs no round trip.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-remove-condition]");
+    if (!button) return;
+    event.preventDefault();
+    var row = button.closest("[data-condition]");
+    var list = row.parentElement;
+    row.remove();
+    var first = list.querySelector("[data-condition] select");
+    if (first) first.focus();
+  });
+
   // Buttons that ask before they act: <button data-confirm="Are you sure?">.
   document.addEventListener("submit", function (event) {
     var submitter = event.submitter;
