@@ -97,7 +97,7 @@ def test_a_filter_of_another_type_or_a_bad_id_shows_nothing_and_says_why(logged_
 
 def test_a_broken_filter_shows_its_error_instead_of_failing(logged_in, user, make_org):
     acme = make_org("Acme")
-    make_org("Customer").pk
+    make_org("Customer")
     broken = create_filter(
         user=user,
         name="Customers of Acme",
@@ -163,7 +163,7 @@ def test_creating_a_filter_in_the_editor(logged_in, user, cities, our_company):
         "name": "Lyon customers",
         "match": "all",
         **_row(0, "field:billing_address__city", operator="icontains", value="lyon"),
-        **_row(3, "relation:" + c.REL_SUB_CUSTOMER_SUPPLIER, has="yes", target=f"entity"),
+        **_row(3, "relation:" + c.REL_SUB_CUSTOMER_SUPPLIER, has="yes", target="entity"),
         "c3-entity": str(our_company.uuid),
         **_row(5, "date:created", range="between", start="2020-01-01", end=""),
     }
