@@ -12,7 +12,8 @@ from tandem.core.exceptions import BuiltInProtected, InUse, NotFound, Permission
 from tandem.core.filters import FilterBroken, FilterContext, apply_filter, date_bounds, filter_q
 from tandem.core.models import EntityFilter, PropertyType
 from tandem.core.services import add_property, link, trash_entity
-from tandem.core.services.filters import create_filter, delete_filter, update_filter
+from tandem.core.services.filters import create_filter, delete_filter
+from tandem.core.services.filters import update_filter as update_filter_service
 from tandem.core.services.property_types import create_property_type
 from tandem.persons import constants as c
 from tandem.persons.models import Contact, Organisation, Sector
@@ -36,6 +37,10 @@ def field(path, operator, *values, negate=False):
 def names(user, entity_filter, model=Organisation):
     rows = apply_filter(model.objects.filter(is_deleted=False), entity_filter, user)
     return sorted(entity.label for entity in rows)
+
+
+def update_filter(*, match="all", is_private=False, **arguments):
+    return update_filter_service(match=match, is_private=is_private, **arguments)
 
 
 def make_filter(user, conditions, *, entity_type=None, match="all", private=False, name="F"):
@@ -425,3 +430,33 @@ def test_decomposed_accents_are_stored_composed_and_found(user, make_org, value)
     by_city = make_filter(user, [field("billing_address__city", "istartswith", "VEN")], name="G")
     assert names(user, by_name) == ["Émile & Co"]
     assert names(user, by_city) == ["Émile & Co"]
+
+
+def test_superusers_change_shared_filters_but_never_see_private_ones(user, other_user):
+    boss = type(user).objects.create_superuser("boss", password="a-long-password-42")
+    shared = make_filter(user, [], name="Shared")
+    private = make_filter(user, [], name="Secret", private=True)
+    update_filter(user=boss, entity_filter=shared, name="Renamed", conditions=[])
+    assert EntityFilter.objects.get(pk=shared.pk).name == "Renamed"
+    with pytest.raises(NotFound):
+        delete_filter(user=boss, entity_filter=private)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        {"type": "property", "property_type": "vip\x00"},
+        {"type": "relation", "relation_type": "a\nb"},
+        {"type": "filter", "filter": 2**70},
+        {"type": "filter", "filter": True},
+    ],
+)
+def test_references_that_no_database_could_hold_are_refused(user, condition):
+    with pytest.raises(ValidationError, match="Condition 1"):
+        make_filter(user, [condition])
+
+
+def test_any_with_a_single_condition_and_none(user, towns):
+    only = make_filter(user, [field("employees", "gt", "100")], match="any")
+    assert names(user, only) == ["100% Bio_Lyon"]
+    assert len(names(user, make_filter(user, [], match="any", name="G"))) == 5

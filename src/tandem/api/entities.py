@@ -24,6 +24,7 @@ from tandem.api.common import (
 )
 from tandem.api.exports import add_export_route
 from tandem.api.fields import COMMON_READ_ONLY, ApiField, api_fields, common_output_fields
+from tandem.api.filters import FILTER_PARAMETER_DESCRIPTION, FilterId, apply_saved_filter
 from tandem.api.listing import apply_filters, cursor_page, filter_keys, parse_order, sortable_keys
 from tandem.api.problems import ApiProblem
 from tandem.api.relations import (
@@ -119,7 +120,12 @@ def _schemas(info: EntityTypeInfo) -> EntityApi:
     filters = {
         key: (Annotated[Text, Field(max_length=200)] | None, None) for key in filter_keys(fields)
     }
-    list_params = create_model(f"{name}ListParams", __base__=PageParams, **filters)
+    list_params = create_model(
+        f"{name}ListParams",
+        __base__=PageParams,
+        filter=(FilterId | None, Field(None, description=FILTER_PARAMETER_DESCRIPTION)),
+        **filters,
+    )
     page = create_model(
         f"{name}Page", __base__=Schema, items=(list[output], ...), next=(str | None, ...)
     )
@@ -167,8 +173,8 @@ def entity_router(info: EntityTypeInfo) -> Router:
         "", response={200: Page, **ERRORS}, operation_id=f"{slug}_list", summary=f"List {plural}"
     )
     def list_entities(request: HttpRequest, params: Query[Params]):
-        """List, filter (`?q=`, `?<field>=`) and sort (`?order=name,-modified`); follow
-        `next` as `?cursor=` for the next page."""
+        """List, filter (`?q=`, `?<field>=`, a saved filter's `?filter=<id>`) and sort
+        (`?order=name,-modified`); follow `next` as `?cursor=` for the next page."""
         refuse_unknown_parameters(request, Params)
         queryset = api.queryset()
         if not params.include_trashed:
@@ -176,9 +182,10 @@ def entity_router(info: EntityTypeInfo) -> Router:
         queryset = apply_filters(
             queryset,
             api.fields,
-            params.model_dump(exclude=set(PageParams.model_fields)),
+            params.model_dump(exclude={*PageParams.model_fields, "filter"}),
             text=params.q,
         )
+        queryset = apply_saved_filter(queryset, info, request.auth, params.filter)
         order = parse_order(params.order, keys, "label")
         page = cursor_page(queryset, order, limit=params.limit, cursor=params.cursor)
         return {"items": [api.serialize(row) for row in page.rows], "next": page.next}

@@ -1,5 +1,5 @@
-"""``GET /api/v1/<type>/export``: the list's rows (same ``q``, filters, ``order``,
-``include_trashed``) as one CSV, XLSX or vCard file, streamed.
+"""``GET /api/v1/<type>/export``: the list's rows (same ``q``, filters, saved ``filter``,
+``order``, ``include_trashed``) as one CSV, XLSX or vCard file, streamed.
 
 Note: no ``from __future__ import annotations`` here; Ninja reads the handler's annotations,
 which name a schema created inside the factory.
@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field, create_model
 
 from tandem.api.common import ERRORS, Problem, refuse_unknown_parameters
+from tandem.api.filters import FILTER_PARAMETER_DESCRIPTION, FilterId, apply_saved_filter
 from tandem.api.listing import apply_filters, filter_keys, parse_order, sortable_keys
 from tandem.api.problems import ApiProblem
 from tandem.api.validation import Text
@@ -56,6 +57,7 @@ class ExportParams(Schema):
         None, description="Keys, comma-separated; `-` for descending: `name,-modified`."
     )
     include_trashed: bool = False
+    filter: FilterId | None = Field(None, description=FILTER_PARAMETER_DESCRIPTION)
 
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
@@ -95,8 +97,8 @@ def add_export_route(router: Router, api: "EntityApi") -> None:
         },
     )
     def export(request: HttpRequest, params: Query[Params]):
-        """The rows the list would give for the same `q`, filters, `order` and
-        `include_trashed`, in one file; `422` for an unknown format."""
+        """The rows the list would give for the same `q`, filters, saved `filter`, `order`
+        and `include_trashed`, in one file; `422` for an unknown format."""
         refuse_unknown_parameters(request, Params)
         check_permission(request.auth, "export")
         if params.format not in _formats_for(api):
@@ -115,6 +117,7 @@ def add_export_route(router: Router, api: "EntityApi") -> None:
         queryset = apply_filters(
             queryset, api.fields, params.model_dump(exclude=base_fields), text=params.q
         )
+        queryset = apply_saved_filter(queryset, info, request.auth, params.filter)
         order = [(key.path, desc) for key, desc in parse_order(params.order, keys, "label")]
         try:
             stream = export_entities(

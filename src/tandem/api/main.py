@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 
 from tandem.api.entities import entity_router, serialize_any
+from tandem.api.filters import filters_router
 from tandem.api.problems import PROBLEM_CONTENT_TYPE, install_handlers, problem_response
 from tandem.api.relations import property_types_router, relation_types_router, relations_router
 from tandem.api.security import BearerToken, BrowserSession, UserRateThrottle
@@ -31,9 +32,9 @@ api = TandemApi(
     title="Tandem API",
     version="1",
     description=(
-        "Entities, relations, relation types and properties of a Tandem CRM. Authenticate "
-        "with `Authorization: Bearer <token>` (`tandem token create <username>`). Errors are "
-        "RFC 9457 problem documents."
+        "Entities, relations, relation types, properties and saved filters of a Tandem CRM. "
+        "Authenticate with `Authorization: Bearer <token>` (`tandem token create <username>`). "
+        "Errors are RFC 9457 problem documents."
     ),
     urls_namespace="api",
     auth=[BearerToken(), BrowserSession()],
@@ -48,6 +49,7 @@ for info in entity_types:
 api.add_router("/relations", relations_router)
 api.add_router("/relation-types", relation_types_router)
 api.add_router("/property-types", property_types_router)
+api.add_router("/filters", filters_router)
 
 
 @csrf_exempt  # it changes nothing; without this, a POST would get the web's CSRF page

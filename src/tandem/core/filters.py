@@ -14,6 +14,8 @@ from __future__ import annotations
 import calendar
 import datetime
 import decimal
+import functools
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -316,7 +318,12 @@ def _parse_condition(index: int, item: Any, fields: dict[str, FilterField]) -> d
 
 def _reference(index: int, item: dict[str, Any], key: str) -> str:
     value = item.get(key)
-    if not isinstance(value, str) or not value.strip() or len(value) > 100:
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or len(value) > 100
+        or not value.isprintable()
+    ):
         raise _error(index, _("“%(key)s” is missing.") % {"key": key})
     return value.strip()
 
@@ -325,7 +332,7 @@ def _filter_id(index: int, item: dict[str, Any]) -> int:
     value = item.get("filter")
     if isinstance(value, str) and value.isdigit():
         value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**31:
         raise _error(index, _("choose the filter it uses."))
     return value
 
@@ -478,14 +485,11 @@ def filter_q(entity_filter: EntityFilter, context: FilterContext, *, _depth: int
         _condition_q(model, entity_filter, condition, context, _depth)
         for condition in entity_filter.conditions
     ]
-    combined = Q()
-    for part in parts:
-        combined = (
-            (combined | part)
-            if entity_filter.match == MATCH_ANY and combined
-            else (combined & part)
-        )
-    return combined
+    if not parts:
+        return Q()
+    return functools.reduce(
+        operator.or_ if entity_filter.match == MATCH_ANY else operator.and_, parts
+    )
 
 
 def _condition_q(

@@ -58,10 +58,11 @@ def update_filter(
     entity_filter: EntityFilter,
     name: str,
     conditions: Any,
-    match: str = MATCH_ALL,
-    is_private: bool = False,
+    match: str,
+    is_private: bool,
 ) -> EntityFilter:
-    """Change a filter's name, conditions, match and privacy (not its entity type)."""
+    """Change a filter's name, conditions, match and privacy (not its entity type); each is
+    given, so that no caller resets one by leaving it out."""
     check_can_change_filter(user, entity_filter)
     return _save(user, entity_filter, name, conditions, match, is_private)
 
@@ -87,10 +88,12 @@ def check_can_change_filter(user: User | None, entity_filter: EntityFilter) -> N
             _("“%(filter)s” is a built-in filter: it can be used, not changed or deleted.")
             % {"filter": entity_filter}
         )
-    if user is None or user.is_superuser or entity_filter.owner_id == user.pk:
+    if user is None or entity_filter.owner_id == user.pk:
         return
-    if entity_filter.is_private:
+    if entity_filter.is_private:  # even for superusers: private means the owner's alone
         raise NotFound(_("This filter does not exist (any more)."))
+    if user.is_superuser:
+        return
     raise PermissionDenied(
         _("“%(filter)s” belongs to %(owner)s: only they can change it.")
         % {"filter": entity_filter, "owner": entity_filter.owner}
