@@ -146,6 +146,40 @@ def search_entities(
     return entities.order_by("sort_label", "pk")
 
 
+def ranked_search(text: str, *, types: Iterable[int] = (), limit: int = 50) -> list[Entity]:
+    """At most ``limit`` + 1 entities matching every word of ``text``, best first: the name
+    itself, names starting with the text, names with a word starting with it, then the rest
+    by name. Each tier is one bounded query (a name prefix is an index range)."""
+    folded = fold(text)
+    if not folded:
+        return []
+    matching = search_entities(text, types=types)
+    wanted = limit + 1
+    # The range bound lets the (…, sort_label) index serve the prefix; startswith keeps it
+    # exact whatever the collation.
+    following = ord(folded[-1]) + 1
+    after_prefix = folded[:-1] + chr(0xE000 if 0xD800 <= following <= 0xDFFF else following)
+    tiers = [
+        matching.filter(sort_label=folded),
+        matching.filter(
+            sort_label__gte=folded, sort_label__lt=after_prefix, sort_label__startswith=folded
+        ).exclude(sort_label=folded),
+        matching.filter(sort_label__contains=f" {folded}").exclude(sort_label__startswith=folded),
+        matching,
+    ]
+    found: list[Entity] = []
+    seen: set[int] = set()
+    for tier in tiers:
+        if len(found) >= wanted:
+            break
+        if seen:
+            tier = tier.exclude(pk__in=seen)
+        for entity in tier[: wanted - len(found)]:
+            found.append(entity)
+            seen.add(entity.pk)
+    return found
+
+
 def filter_text(queryset: QuerySet, field_path: str, text: str) -> QuerySet:
     """Rows whose ``field_path`` contains ``text``, ignoring case and accents, with ``%`` and
     ``_`` taken literally."""

@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/", account.account, name="account"),
     path("account/tokens/<int:pk>/revoke/", account.token_revoke, name="token_revoke"),
     path("search/", home.search, name="search"),
+    path("search/suggestions/", home.search_suggestions, name="search_suggestions"),
     path("trash/", trash.trash, name="trash"),
     path("trash/empty/", trash.empty_trash, name="trash_empty"),
     path("trash/<uuid:uuid>/restore/", trash.restore, name="trash_restore"),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from tandem.core.models import Entity
 from tandem.core.registry import entity_types
-from tandem.core.selectors import search_entities
+from tandem.core.selectors import ranked_search
 from tandem.core.services.users import set_user_language
 from tandem.persons.constants import DEFAULT_MANAGED_NAMES
 from tandem.persons.services import managed_organisations
@@ -62,7 +62,7 @@ def search(request: HttpRequest) -> HttpResponse:
         if not PICKER_FIELD.fullmatch(field_name):
             field_name = "target"
         text = request.GET.get(f"{field_name}_search", "").strip()[:MAX_SEARCH_LENGTH]
-        found = list(search_entities(text)[:10]) if text else []
+        found = ranked_search(text, limit=10)[:10]
         return render(
             request,
             "tandem/partials/search_picker.html",
@@ -70,9 +70,7 @@ def search(request: HttpRequest) -> HttpResponse:
         )
     query = request.GET.get("q", "").strip()
     too_long = len(query) > MAX_SEARCH_LENGTH
-    results = []
-    if query and not too_long:
-        results = list(search_entities(query)[: SEARCH_LIMIT + 1])
+    results = ranked_search(query, limit=SEARCH_LIMIT) if query and not too_long else []
     return render(
         request,
         "tandem/search.html",
@@ -80,6 +78,29 @@ def search(request: HttpRequest) -> HttpResponse:
             "search_query": query,
             "results": results[:SEARCH_LIMIT],
             "more": len(results) > SEARCH_LIMIT,
+            "too_long": too_long,
+            "max_length": MAX_SEARCH_LENGTH,
+        },
+    )
+
+
+#: How many entities the search box's dropdown offers as you type.
+SUGGESTION_LIMIT = 8
+
+
+@login_required
+def search_suggestions(request: HttpRequest) -> HttpResponse:
+    """The header search box's dropdown: the best few matches as you type."""
+    query = request.GET.get("q", "").strip()
+    too_long = len(query) > MAX_SEARCH_LENGTH
+    results = ranked_search(query, limit=SUGGESTION_LIMIT) if query and not too_long else []
+    return render(
+        request,
+        "tandem/partials/search_suggestions.html",
+        {
+            "search_query": query,
+            "results": results[:SUGGESTION_LIMIT],
+            "more": len(results) > SUGGESTION_LIMIT,
             "too_long": too_long,
             "max_length": MAX_SEARCH_LENGTH,
         },

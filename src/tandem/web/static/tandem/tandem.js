@@ -123,6 +123,42 @@
     }
   });
 
+  // The header search's dropdown: htmx fills it as you type; arrows move through it, Escape
+  // or a click elsewhere closes it.
+  function suggestionBox() { return document.querySelector("[data-search-suggestions]"); }
+  function setSuggestionsOpen(open) {
+    var box = suggestionBox();
+    var input = document.querySelector("[data-search-box]");
+    if (!box || !input) return;
+    if (!open) box.innerHTML = "";
+    input.setAttribute("aria-expanded", open && box.innerHTML.trim() !== "" ? "true" : "false");
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.detail.target === suggestionBox()) setSuggestionsOpen(true);
+  });
+  document.addEventListener("keydown", function (event) {
+    var box = suggestionBox();
+    if (!box || box.innerHTML.trim() === "") return;
+    var inBox = box.contains(event.target);
+    var onInput = event.target.matches && event.target.matches("[data-search-box]");
+    if (!inBox && !onInput) return;
+    var links = Array.prototype.slice.call(box.querySelectorAll("[data-suggestion]"));
+    var position = links.indexOf(document.activeElement);
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      var next = position + step;
+      if (next < 0) { document.querySelector("[data-search-box]").focus(); return; }
+      if (links[Math.min(next, links.length - 1)]) links[Math.min(next, links.length - 1)].focus();
+    } else if (event.key === "Escape") {
+      setSuggestionsOpen(false);
+      document.querySelector("[data-search-box]").focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest(".global-search")) setSuggestionsOpen(false);
+  });
+
   // The filter editor: removing a condition row needs no round trip.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-remove-condition]");
