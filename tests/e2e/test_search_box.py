@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tandem.core.services import create_entity
 from tandem.persons.models import Contact, Organisation
 
-from .browser import in_both_languages, login, on_both_devices, screenshot, url_of
+from .browser import in_both_languages, login, on_both_devices, screenshot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
