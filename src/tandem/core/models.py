@@ -178,6 +178,11 @@ class Entity(models.Model):
                 changes.append({"field": name, "old": old, "new": new})
         return changes
 
+    def absorb(self, other: Entity) -> list[dict[str, Any]]:
+        """Take from ``other``, merged into this entity, what the merge form does not offer
+        (a linked user account, the "managed by us" mark); return the changes for history."""
+        return []
+
     def check_can_trash(self) -> None:
         """Raise ActionRefused when an invariant forbids trashing this entity."""
 
@@ -368,6 +373,7 @@ class HistoryEntry(models.Model):
         PROPERTY_ADDED = "property_added", _("property added")
         PROPERTY_REMOVED = "property_removed", _("property removed")
         IMPORTED = "imported", _("imported")
+        MERGED = "merged", _("merged")
 
     entity = models.ForeignKey(
         Entity,

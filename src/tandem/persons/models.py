@@ -273,6 +273,14 @@ class Organisation(PersonBase):
         if not [pk for pk in managed.values_list("pk", flat=True) if pk != self.pk]:
             raise ActionRefused(message % {"entity": self.label})
 
+    def absorb(self, other: Entity) -> list[dict[str, Any]]:
+        """An organisation merged with one of ours is ours."""
+        if other.is_managed and not self.is_managed:
+            Organisation.objects.filter(pk=self.pk).update(is_managed=True)
+            self.is_managed = True
+            return [{"field": "is_managed", "old": False, "new": True}]
+        return []
+
     def check_can_trash(self) -> None:
         self._check_not_last_managed(
             gettext(
@@ -348,6 +356,16 @@ class Contact(PersonBase):
     class Meta:
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+
+    def absorb(self, other: Entity) -> list[dict[str, Any]]:
+        """The survivor keeps its own user account; it takes the other's if it has none."""
+        if other.user_id and not self.user_id:
+            user_id = other.user_id
+            Contact.objects.filter(pk=other.pk).update(user=None)  # one contact per user
+            Contact.objects.filter(pk=self.pk).update(user_id=user_id)
+            self.user_id = user_id
+            return [{"field": "user", "old": "", "new": str(self.user)}]
+        return []
 
     def compute_label(self) -> str:
         parts = [self.prefix, self.first_name, self.middle_name, self.last_name, self.suffix]

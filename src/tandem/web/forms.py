@@ -215,7 +215,7 @@ class EntityForm(forms.Form):
 
     def _label_of(self, name: str) -> str:
         try:
-            return str(self.info.model._meta.get_field(name).verbose_name).capitalize()
+            return capfirst(self.info.model._meta.get_field(name).verbose_name)
         except Exception:
             return name
 

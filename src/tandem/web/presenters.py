@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import models
 from django.utils import formats
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from tandem.core.models import Entity
@@ -77,7 +78,7 @@ def path_value(entity: Entity, path: str) -> Any:
 
 def shown_value(model: type[Entity], entity: Entity, path: str) -> ShownValue:
     """``entity``'s value at ``path`` as a page shows it (empty text when unset)."""
-    label = field_label(model, path).capitalize()
+    label = capfirst(field_label(model, path))
     value = path_value(entity, path)
     name = path.rsplit("__", 1)[-1]
     field = model._meta.get_field(path.split("__")[0])

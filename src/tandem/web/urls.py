@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tandem.web.views import account, entities, exports, filters, home, imports, relations, trash
+from tandem.web.views import (
+    account,
+    entities,
+    exports,
+    filters,
+    home,
+    imports,
+    merge,
+    relations,
+    trash,
+)
 
 entity = "<slug:type_slug>/<uuid:uuid>/"
 
@@ -39,6 +49,7 @@ urlpatterns = [
     path(entity + "edit/", entities.entity_edit, name="entity_edit"),
     path(entity + "clone/", entities.entity_clone, name="entity_clone"),
     path(entity + "trash/", entities.entity_trash, name="entity_trash"),
+    path(entity + "merge/", merge.merge, name="entity_merge"),
     path(entity + "transform/", relations.transform, name="entity_transform"),
     path(entity + "relations/add/", relations.relation_add, name="relation_add"),
     path(entity + "relations/picker/", relations.relation_picker, name="relation_picker"),

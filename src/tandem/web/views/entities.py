@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -181,7 +182,7 @@ def _history_row(info: EntityTypeInfo, entry: Any) -> dict[str, Any]:
     for change in entry.data.get("changes", []):
         path = change["field"].replace(".", "__")
         try:
-            label = field_label(info.model, path).capitalize()
+            label = capfirst(field_label(info.model, path))
         except Exception:
             label = change["field"]
         changes.append(
@@ -308,7 +309,7 @@ def entity_edit(request: HttpRequest, type_slug: str, uuid: Any) -> HttpResponse
 
 def _change_label(info: EntityTypeInfo, name: str) -> str:
     try:
-        return field_label(info.model, name).capitalize()
+        return capfirst(field_label(info.model, name))
     except Exception:
         return name
 
@@ -366,7 +367,7 @@ def quick_create(request: HttpRequest, type_slug: str) -> HttpResponse:
     )
 
 
-BULK_ACTIONS = ("trash", "relation", "property")
+BULK_ACTIONS = ("trash", "relation", "property", "merge")
 
 
 @login_required
@@ -385,6 +386,15 @@ def entity_bulk(request: HttpRequest, type_slug: str) -> HttpResponse:
         return redirect(back)
     entities = list(info.model._default_manager.filter(uuid__in=uuids, is_deleted=False))
     done, failures, skipped = 0, [], []
+    if action == "merge":
+        if len(entities) != 2:
+            messages.error(request, _("Select exactly two rows to merge them."))
+            return redirect(back)
+        from tandem.web.views.merge import merge_url
+
+        # The first selected is kept; the form can swap them.
+        first, second = sorted(entities, key=lambda entity: uuids.index(str(entity.uuid)))
+        return redirect(merge_url(info, first, second))
     if action == "trash":
         for entity in entities:
             try:
