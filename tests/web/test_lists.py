@@ -187,7 +187,7 @@ def test_bulk_options_fit_the_listed_type_and_skipped_rows_are_told(logged_in, m
     data["selected"] = [alpha.uuid, beta.uuid]
     page = logged_in.post(bulk, data, follow=True).content.decode()
     assert "The property was added to 1 entity." in page
-    assert "1 entity had it already: Alpha." in page
+    assert "1 entity was as asked already: Alpha." in page
 
 
 def test_bulk_without_selection_says_so(logged_in):

@@ -255,3 +255,44 @@ class QuickCreateForm(forms.Form):
     """The few fields needed to create a target from the relation picker."""
 
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+
+
+def bulk_fields(info: EntityTypeInfo) -> list[tuple[str, str]]:
+    """(name, label) of the fields the bulk bar can set on many entities at once."""
+    model = info.model
+    return [
+        (name, capfirst(model._meta.get_field(name).verbose_name))
+        for name in form_field_names(info)
+        if name != "description"
+    ]
+
+
+class BulkFieldForm(forms.Form):
+    """One field and the value to give it on every chosen entity (empty clears it)."""
+
+    def __init__(
+        self, *args: Any, info: EntityTypeInfo, initial_field: str | None = None, **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        self.info = info
+        choices = bulk_fields(info)
+        self.fields["field"] = forms.ChoiceField(
+            label=gettext_lazy("Field"), choices=choices, required=True
+        )
+        name = (self.data.get("field") if self.is_bound else None) or initial_field
+        if name not in dict(choices):
+            name = choices[0][0] if choices else None
+        self.field_name = name
+        if name:
+            value = EntityForm._form_field(info.model._meta.get_field(name))
+            value.required = False
+            value.label = gettext_lazy("New value")
+            self.fields["value"] = value
+            self.initial.setdefault("field", name)
+
+    def service_data(self) -> dict[str, Any]:
+        value = self.cleaned_data.get("value")
+        model_field = self.info.model._meta.get_field(self.field_name)
+        if value is None and not model_field.null:
+            value = ""  # text columns store "", not NULL
+        return {self.field_name: value}

@@ -240,3 +240,40 @@ def apply_saved_filter(
         return apply_filter(queryset, entity_filter, user), SavedFilterChoice(entity_filter)
     except FilterBroken as error:
         return queryset.none(), SavedFilterChoice(entity_filter, str(error))
+
+
+def list_rows(
+    info: EntityTypeInfo, user: Any, params: QueryDict
+) -> tuple[QuerySet, ListQuery, Any]:
+    """The rows a list shows for these parameters, across its pages: its type out of the
+    trash, the searches and the saved filter; with the parsed query and the filter choice.
+    The list page, its export and its bulk actions share it, so they agree on the rows."""
+    from tandem.core.selectors import NOT_TRASHED
+
+    query = parse_list_query(params, columns_of(info))
+    # The explicit type lets the database walk the (entity_type, is_deleted, sort_label) index.
+    rows = info.model._default_manager.filter(NOT_TRASHED, entity_type_id=info.content_type.pk)
+    rows = filtered(rows, info, query)
+    rows, saved_filter = apply_saved_filter(rows, info, user, params)
+    return rows, query, saved_filter
+
+
+#: Below this, a list says exactly how many rows it has; above, "more than".
+EXACT_COUNT_LIMIT = 10_000
+
+
+def bounded_count(rows: QuerySet, limit: int = EXACT_COUNT_LIMIT) -> tuple[int, bool]:
+    """(count, exact): the number of rows up to ``limit``, without counting a whole table."""
+    count = rows.order_by()[: limit + 1].count()
+    return min(count, limit), count <= limit
+
+
+def is_uuid(value: Any) -> bool:
+    """Whether ``value`` is a UUID's text (a form's ``selected`` or ``target``)."""
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

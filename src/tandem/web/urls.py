@@ -3,6 +3,7 @@ from django.urls import path
 
 from tandem.web.views import (
     account,
+    bulk,
     entities,
     exports,
     filters,
@@ -43,7 +44,8 @@ urlpatterns = [
     path("<slug:type_slug>/", entities.entity_list, name="entity_list"),
     path("<slug:type_slug>/new/", entities.entity_create, name="entity_create"),
     path("<slug:type_slug>/quick-create/", entities.quick_create, name="entity_quick_create"),
-    path("<slug:type_slug>/bulk/", entities.entity_bulk, name="entity_bulk"),
+    path("<slug:type_slug>/bulk/", bulk.entity_bulk, name="entity_bulk"),
+    path("<slug:type_slug>/bulk/field/", bulk.bulk_field_input, name="entity_bulk_field"),
     path("<slug:type_slug>/export/", exports.entity_export, name="entity_export"),
     path(entity, entities.entity_detail, name="entity_detail"),
     path(entity + "edit/", entities.entity_edit, name="entity_edit"),

@@ -11,21 +11,17 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ConflictError, TandemError
-from tandem.core.models import Entity, Property, PropertyType, RelationType
+from tandem.core.models import Entity, Property
 from tandem.core.registry import EntityTypeInfo, entity_types
 from tandem.core.selectors import (
-    NOT_TRASHED,
     filters_for_type,
     grouped_relations_of,
     history_of,
@@ -33,16 +29,16 @@ from tandem.core.selectors import (
     relation_types_for_type,
 )
 from tandem.core.services import (
-    add_property,
     create_entity,
-    link_many,
     trash_entity,
     update_entity,
 )
+from tandem.core.services.bulk import BULK_LIMIT
 from tandem.core.services.filters import can_change_filter
+from tandem.io.export import supports_vcard
 from tandem.web import listing
 from tandem.web.filter_editor import describe
-from tandem.web.forms import EntityForm, QuickCreateForm
+from tandem.web.forms import BulkFieldForm, EntityForm, QuickCreateForm, bulk_fields
 from tandem.web.presenters import field_groups, field_label, readable, shown_value
 from tandem.web.views.relations import available_property_types, transform_buttons
 
@@ -86,16 +82,11 @@ def entity_list(request: HttpRequest, type_slug: str) -> HttpResponse:
     number of queries whatever the page holds."""
     info = type_info(type_slug)
     columns = listing.columns_of(info)
-    query = listing.parse_list_query(request.GET, columns)
+    rows, query, saved_filter = listing.list_rows(info, request.user, request.GET)
     for error in query.errors:
         messages.error(request, error)
-    # The explicit type lets the database walk the (entity_type, is_deleted, sort_label) index.
-    rows = info.model._default_manager.filter(
-        NOT_TRASHED, entity_type_id=info.content_type.pk
-    ).select_related(*_select_related(info))
-    rows = listing.filtered(rows, info, query)
-    rows, saved_filter = listing.apply_saved_filter(rows, info, request.user, request.GET)
-    page = listing.page_of(rows, query)
+    page = listing.page_of(rows.select_related(*_select_related(info)), query)
+    count, exact_count = listing.bounded_count(rows)
     table = [
         {
             "entity": entity,
@@ -136,6 +127,12 @@ def entity_list(request: HttpRequest, type_slug: str) -> HttpResponse:
             "filtering": filtering,
             "keep": keep,
             "saved_filter": saved_filter,
+            "count": count,
+            "exact_count": exact_count,
+            "bulk_limit": BULK_LIMIT,
+            "bulk_field_form": BulkFieldForm(info=info),
+            "bulk_field_choices": bulk_fields(info),
+            "supports_vcard": supports_vcard(info),
             "saved_filters": filters_for_type(request.user, info.content_type.pk),
             "saved_filter_conditions": (
                 describe(saved_filter.entity_filter) if saved_filter.entity_filter else []
@@ -365,133 +362,3 @@ def quick_create(request: HttpRequest, type_slug: str) -> HttpResponse:
         {"info": info, "form": form, "error": error},
         status=400 if error or form.errors else 200,
     )
-
-
-BULK_ACTIONS = ("trash", "relation", "property", "merge")
-
-
-@login_required
-def entity_bulk(request: HttpRequest, type_slug: str) -> HttpResponse:
-    """Run one action on the selected rows; report, per entity, what could not be done."""
-    info = type_info(type_slug)
-    if request.method != "POST":
-        return redirect("entity_list", info.slug)
-    action = request.POST.get("action")
-    uuids = request.POST.getlist("selected")
-    back = request.POST.get("next") or reverse("entity_list", args=[info.slug])
-    if not back.startswith("/"):
-        back = reverse("entity_list", args=[info.slug])
-    if action not in BULK_ACTIONS or not uuids:
-        messages.error(request, _("Select at least one row and an action."))
-        return redirect(back)
-    entities = list(info.model._default_manager.filter(uuid__in=uuids, is_deleted=False))
-    done, failures, skipped = 0, [], []
-    if action == "merge":
-        if len(entities) != 2:
-            messages.error(request, _("Select exactly two rows to merge them."))
-            return redirect(back)
-        from tandem.web.views.merge import merge_url
-
-        # The first selected is kept; the form can swap them.
-        first, second = sorted(entities, key=lambda entity: uuids.index(str(entity.uuid)))
-        return redirect(merge_url(info, first, second))
-    if action == "trash":
-        for entity in entities:
-            try:
-                trash_entity(user=request.user, entity=entity)
-                done += 1
-            except TandemError as error:
-                failures.append(str(error))
-        if done:
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s entity was moved to the trash.",
-                    "%(count)s entities were moved to the trash.",
-                    done,
-                )
-                % {"count": done},
-            )
-    elif action == "property":
-        property_type = PropertyType.objects.filter(
-            pk=request.POST.get("property_type"), enabled=True
-        ).first()
-        if property_type is None:
-            messages.error(request, _("Choose a property to add."))
-            return redirect(back)
-        already = set(
-            Property.objects.filter(entity__in=entities, type=property_type).values_list(
-                "entity_id", flat=True
-            )
-        )
-        for entity in entities:
-            if entity.pk in already:
-                skipped.append(entity.label)
-                continue
-            try:
-                add_property(user=request.user, entity=entity, property_type=property_type)
-                done += 1
-            except (TandemError, ValidationError) as error:
-                failures.append(_error_text(error))
-        messages.success(
-            request,
-            ngettext(
-                "The property was added to %(count)s entity.",
-                "The property was added to %(count)s entities.",
-                done,
-            )
-            % {"count": done},
-        )
-        if skipped:
-            messages.info(
-                request,
-                ngettext(
-                    "%(count)s entity had it already: %(names)s.",
-                    "%(count)s entities had it already: %(names)s.",
-                    len(skipped),
-                )
-                % {"count": len(skipped), "names": ", ".join(skipped[:10])},
-            )
-    else:
-        return _bulk_relation(request, info, entities, back)
-    for failure in failures:
-        messages.error(request, failure)
-    return redirect(back)
-
-
-def _error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
-
-
-def _bulk_relation(
-    request: HttpRequest, info: EntityTypeInfo, entities: list[Entity], back: str
-) -> HttpResponse:
-    """Link every selected entity to one target; all or nothing per entity."""
-    relation_type = RelationType.objects.filter(
-        pk=request.POST.get("relation_type"), enabled=True, is_internal=False
-    ).first()
-    target = Entity.objects.filter(uuid=request.POST.get("target") or None).first()
-    if relation_type is None or target is None:
-        messages.error(request, _("Choose a relation type and the entity to link to."))
-        return redirect(back)
-    done, failures = 0, []
-    for entity in entities:
-        try:
-            with transaction.atomic():
-                link_many(
-                    request.user, entity, relation_type, [target], note="", start=None, end=None
-                )
-            done += 1
-        except (TandemError, ValidationError) as error:
-            failures.append(_error_text(error))
-    if done:
-        messages.success(
-            request,
-            ngettext("%(count)s relation was added.", "%(count)s relations were added.", done)
-            % {"count": done},
-        )
-    for failure in failures:
-        messages.error(request, failure)
-    return redirect(back)

@@ -15,7 +15,6 @@ from django.utils.http import content_disposition_header
 
 from tandem.core.exceptions import PermissionDenied
 from tandem.core.permissions import check_permission
-from tandem.core.selectors import NOT_TRASHED
 from tandem.io.export import ExportRefused, export_entities, export_filename, list_columns
 from tandem.web import listing
 from tandem.web.views.entities import type_info
@@ -33,38 +32,41 @@ def entity_export(request: HttpRequest, type_slug: str) -> HttpResponse:
         check_permission(request.user, "export")
     except PermissionDenied as error:
         raise HttpForbidden(str(error)) from None
-    query = listing.parse_list_query(request.GET, listing.columns_of(info))
-    rows = info.model._default_manager.filter(NOT_TRASHED, entity_type_id=info.content_type.pk)
-    rows = listing.filtered(rows, info, query)
-    rows, _choice = listing.apply_saved_filter(rows, info, request.user, request.GET)
-    export_format = request.GET.get("format", "csv")
+    rows, query, _choice = listing.list_rows(info, request.user, request.GET)
+    return export_response(request, info, rows, query, request.GET)
+
+
+def export_response(
+    request: HttpRequest, info, rows, query: listing.ListQuery, params
+) -> HttpResponse:
+    """``rows`` as the file ``params`` ask for (format, delimiter, BOM, columns), streamed;
+    the list's Export menu and the bulk bar's "Export" both answer with it."""
+    export_format = params.get("format", "csv")
     try:
         stream = export_entities(
             info,
             rows,
             export_format,
             # The list's columns, or (columns=all) every field, property and relation.
-            columns=None if request.GET.get("columns") == "all" else list_columns(info),
+            columns=None if params.get("columns") == "all" else list_columns(info),
             order=[(listing.SORT_FIELDS.get(query.sort, query.sort), query.descending)],
-            delimiter=";" if request.GET.get("delimiter") == ";" else ",",
-            bom=request.GET.get("bom") in {"1", "true", "on"},
+            delimiter=";" if params.get("delimiter") == ";" else ",",
+            bom=params.get("bom") in {"1", "true", "on"},
         )
     except ExportRefused as error:
         messages.error(request, str(error))
         back = {
-            key: value
-            for key, value in request.GET.items()
-            if key not in EXPORT_PARAMETERS and value
+            key: value for key, value in params.items() if key not in EXPORT_PARAMETERS and value
         }
         url = reverse("entity_list", args=[info.slug])
         return redirect(f"{url}?{urlencode(back)}" if back else url)
     response = StreamingHttpResponse(stream, content_type=stream.content_type)
-    every_field = request.GET.get("columns") == "all"
+    every_field = params.get("columns") == "all"
     variant = "-".join(
         part
         for part, wanted in (
             ("all-fields", every_field),
-            ("excel", export_format == "csv" and request.GET.get("delimiter") == ";"),
+            ("excel", export_format == "csv" and params.get("delimiter") == ";"),
         )
         if wanted
     )

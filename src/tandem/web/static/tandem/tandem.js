@@ -75,7 +75,7 @@
     if (!event.target.matches("[data-bulk-action]")) return;
     var action = event.target.value;
     document.querySelectorAll("[data-bulk-for]").forEach(function (options) {
-      options.hidden = options.dataset.bulkFor !== action;
+      options.hidden = options.dataset.bulkFor.split(" ").indexOf(action) === -1;
     });
   });
   document.addEventListener("submit", function (event) {
