@@ -492,3 +492,39 @@ class EntityFilter(models.Model):
     def __str__(self) -> str:
         # Built-in names are stored in English and translated on display.
         return gettext(self.name) if self.is_builtin else self.name
+
+
+class SavedView(models.Model):
+    """A named set of list columns for one entity type, private or shared.
+
+    ``columns`` holds column keys (``tandem.core.columns``): ``field:<path>``,
+    ``relation:<relation type id>``, ``properties``, ``computed:<name>``.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    entity_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("entity type")
+    )
+    is_private = models.BooleanField(
+        _("private"), default=False, help_text=_("Only you see a private view.")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    columns = models.JSONField(_("columns"), default=list, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    modified = models.DateTimeField(_("modified"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("view")
+        verbose_name_plural = _("views")
+        ordering = ["name", "pk"]
+        indexes = [models.Index(fields=["entity_type", "name"], name="view_of_type")]
+
+    def __str__(self) -> str:
+        return self.name

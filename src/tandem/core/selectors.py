@@ -16,6 +16,7 @@ from tandem.core.models import (
     PropertyType,
     Relation,
     RelationType,
+    SavedView,
     User,
 )
 from tandem.core.search import Folded, fold
@@ -206,3 +207,11 @@ def filters_for_type(user: User | None, entity_type_id: int) -> list[EntityFilte
     """The filters ``user`` may apply to a list of this type, built-in ones first."""
     filters = visible_filters(user).filter(entity_type_id=entity_type_id)
     return sorted(filters, key=lambda f: (not f.is_builtin, fold(str(f)), f.pk))
+
+
+def visible_views(user: User | None) -> QuerySet[SavedView]:
+    """Shared views and ``user``'s own private ones."""
+    views = SavedView.objects.select_related("owner")
+    if user is None:
+        return views
+    return views.filter(Q(is_private=False) | Q(owner_id=user.pk))

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
@@ -32,12 +33,14 @@ SORT_FIELDS = {LABEL: "sort_label"}
 
 @dataclass(frozen=True)
 class Column:
-    """One list column: a field path, its header, and whether it can be sorted and searched."""
+    """One list column: a field path (or a view's column key), its header, whether it can be
+    sorted and searched, and its kind: a field, related entities, properties, computed."""
 
     path: str
     title: str
     sortable: bool
     searchable: bool
+    kind: str = "field"
 
     @property
     def filter_key(self) -> str:
@@ -45,19 +48,100 @@ class Column:
         return f"f_{self.path}"
 
 
-def columns_of(info: EntityTypeInfo) -> list[Column]:
+def columns_of(info: EntityTypeInfo, view: Any = None) -> list[Column]:
+    """The name, the view's columns (or the type's default ones), and the last change."""
     from django.utils.translation import gettext as _
 
+    from tandem.core.columns import column_choices
+
     columns = [Column(LABEL, _("Name"), sortable=True, searchable=True)]
-    for path in info.list_columns:
-        field = _final_field(info.model, path)
-        # Sorting needs a non-null column for the keyset; text columns are stored as "".
-        sortable = "__" not in path and isinstance(field, models.CharField) and not field.null
-        searchable = isinstance(field, models.CharField | models.TextField | models.JSONField)
-        searchable = searchable or isinstance(field, models.ForeignKey)
-        columns.append(Column(path, field_label(info.model, path), sortable, searchable))
+    keys = view.columns if view is not None else [f"field:{p}" for p in info.list_columns]
+    choices = column_choices(info.model, info.content_type.pk) if view is not None else {}
+    for key in keys:
+        kind, _colon, argument = key.partition(":")
+        if kind == "field":
+            try:
+                field = _final_field(info.model, argument)
+            except (FieldDoesNotExist, AttributeError):  # gone since the view was saved
+                continue
+            # Sorting needs a non-null column for the keyset; text columns are stored as "".
+            sortable = (
+                "__" not in argument and isinstance(field, models.CharField) and not field.null
+            ) or argument == "created"
+            searchable = isinstance(field, models.CharField | models.TextField | models.JSONField)
+            searchable = searchable or isinstance(field, models.ForeignKey)
+            title = field_label(info.model, argument)
+            columns.append(Column(argument, title, sortable, searchable))
+        elif key in choices:
+            columns.append(Column(key, choices[key].label, False, False, kind))
     columns.append(Column("modified", _("Last modified"), sortable=True, searchable=False))
     return columns
+
+
+#: How many related entities a relation column names in one cell.
+RELATED_PER_CELL = 5
+
+
+def table_cells(info: EntityTypeInfo, rows: list[Any], columns: list[Column]) -> list[list[Any]]:
+    """Each row's cells for ``columns``: field values from the rows themselves, relation,
+    property and computed columns from one grouped query each, whatever the row count."""
+    from collections import defaultdict
+
+    from django.db.models import Count, F, Window
+    from django.db.models.functions import RowNumber
+
+    from tandem.core.models import Property, Relation
+    from tandem.web.presenters import ShownValue, shown_value
+
+    pks = [row.pk for row in rows]
+    relation_types = [c.path.split(":", 1)[1] for c in columns if c.kind == "relation"]
+    related: dict[tuple[int, str], list[str]] = defaultdict(list)
+    if relation_types and pks:
+        ranked = (
+            Relation.objects.filter(
+                subject_id__in=pks, type_id__in=relation_types, object__is_deleted__in=[False]
+            )
+            .annotate(
+                position=Window(
+                    RowNumber(),
+                    partition_by=[F("subject_id"), F("type_id")],
+                    order_by=[F("object__sort_label").asc(), F("pk").asc()],
+                )
+            )
+            .filter(position__lte=RELATED_PER_CELL + 1)
+            .values_list("subject_id", "type_id", "object__label")
+        )
+        for subject_id, type_id, label in ranked:
+            related[(subject_id, type_id)].append(label)
+    properties: dict[int, list[str]] = defaultdict(list)
+    if any(c.kind == "properties" for c in columns) and pks:
+        for carried in Property.objects.filter(entity_id__in=pks).select_related("type"):
+            properties[carried.entity_id].append(str(carried.type))
+    counts: dict[int, int] = {}
+    if any(c.path == "computed:relation_count" for c in columns) and pks:
+        counts = dict(
+            Relation.objects.filter(subject_id__in=pks)
+            .values("subject_id")
+            .annotate(count=Count("pk"))
+            .values_list("subject_id", "count")
+        )
+    table = []
+    for row in rows:
+        cells = []
+        for column in columns:
+            if column.kind == "field":
+                cells.append(shown_value(info.model, row, column.path))
+            elif column.kind == "relation":
+                labels = related.get((row.pk, column.path.split(":", 1)[1]), [])
+                if len(labels) > RELATED_PER_CELL:
+                    labels = [*labels[:RELATED_PER_CELL], "…"]
+                cells.append(ShownValue(column.title, "lines", labels))
+            elif column.kind == "properties":
+                cells.append(ShownValue(column.title, "lines", sorted(properties[row.pk])))
+            else:
+                cells.append(ShownValue(column.title, "text", counts.get(row.pk, 0)))
+        table.append(cells)
+    return table
 
 
 def _final_field(model: type[models.Model], path: str) -> models.Field:
@@ -242,20 +326,38 @@ def apply_saved_filter(
         return queryset.none(), SavedFilterChoice(entity_filter, str(error))
 
 
-def list_rows(
-    info: EntityTypeInfo, user: Any, params: QueryDict
-) -> tuple[QuerySet, ListQuery, Any]:
-    """The rows a list shows for these parameters, across its pages: its type out of the
-    trash, the searches and the saved filter; with the parsed query and the filter choice.
-    The list page, its export and its bulk actions share it, so they agree on the rows."""
-    from tandem.core.selectors import NOT_TRASHED
+@dataclass
+class ListRows:
+    """What a list shows for its query string: the rows across its pages, the parsed query,
+    the saved filter and view chosen, and the columns."""
 
-    query = parse_list_query(params, columns_of(info))
+    rows: QuerySet
+    query: ListQuery
+    saved_filter: SavedFilterChoice
+    saved_view: Any
+    columns: list[Column]
+
+
+def list_rows(info: EntityTypeInfo, user: Any, params: QueryDict) -> ListRows:
+    """The list page, its export and its bulk actions share this, so they agree on the rows:
+    the type out of the trash, the searches, the saved filter (and the view's columns)."""
+    from tandem.core.selectors import NOT_TRASHED, visible_views
+
+    saved_view = None
+    raw_view = params.get("view", "")
+    if raw_view.isdigit() and len(raw_view) < 12:
+        saved_view = (
+            visible_views(user)
+            .filter(pk=int(raw_view), entity_type_id=info.content_type.pk)
+            .first()
+        )
+    columns = columns_of(info, saved_view)
+    query = parse_list_query(params, columns)
     # The explicit type lets the database walk the (entity_type, is_deleted, sort_label) index.
     rows = info.model._default_manager.filter(NOT_TRASHED, entity_type_id=info.content_type.pk)
     rows = filtered(rows, info, query)
     rows, saved_filter = apply_saved_filter(rows, info, user, params)
-    return rows, query, saved_filter
+    return ListRows(rows, query, saved_filter, saved_view, columns)
 
 
 #: Below this, a list says exactly how many rows it has; above, "more than".

@@ -11,6 +11,7 @@ from tandem.web.views import (
     imports,
     merge,
     relations,
+    saved_views,
     trash,
 )
 
@@ -40,6 +41,9 @@ urlpatterns = [
     path("filters/row/", filters.filter_row, name="filter_row"),
     path("filters/<int:pk>/", filters.filter_edit, name="filter_edit"),
     path("filters/<int:pk>/delete/", filters.filter_delete, name="filter_delete"),
+    path("views/new/", saved_views.view_create, name="view_create"),
+    path("views/<int:pk>/", saved_views.view_edit, name="view_edit"),
+    path("views/<int:pk>/delete/", saved_views.view_delete, name="view_delete"),
     path("relations/<int:pk>/delete/", relations.relation_delete, name="relation_delete"),
     path("<slug:type_slug>/", entities.entity_list, name="entity_list"),
     path("<slug:type_slug>/new/", entities.entity_create, name="entity_create"),

@@ -88,15 +88,21 @@ def check_can_change_filter(user: User | None, entity_filter: EntityFilter) -> N
             _("“%(filter)s” is a built-in filter: it can be used, not changed or deleted.")
             % {"filter": entity_filter}
         )
-    if user is None or entity_filter.owner_id == user.pk:
+    check_owner(user, entity_filter)
+
+
+def check_owner(user: User | None, item: Any) -> None:
+    """Raise unless ``user`` owns ``item`` (a saved filter or view), or is a superuser and
+    ``item`` is shared: private means its owner's alone."""
+    if user is None or item.owner_id == user.pk:
         return
-    if entity_filter.is_private:  # even for superusers: private means the owner's alone
-        raise NotFound(_("This filter does not exist (any more)."))
+    if item.is_private:
+        raise NotFound(_("This does not exist (any more)."))
     if user.is_superuser:
         return
     raise PermissionDenied(
-        _("“%(filter)s” belongs to %(owner)s: only they can change it.")
-        % {"filter": entity_filter, "owner": entity_filter.owner}
+        _("“%(item)s” belongs to %(owner)s: only they can change it.")
+        % {"item": item, "owner": item.owner}
     )
 
 

@@ -47,10 +47,10 @@ def _targets(request: HttpRequest, info: EntityTypeInfo, back: str) -> tuple[lis
     """The entities the action is for, or the reason there are none to act on."""
     if request.POST.get("scope") == "all":
         params = QueryDict(urlsplit(back).query)
-        rows, _query, saved = listing.list_rows(info, request.user, params)
-        if saved.error:
-            return [], saved.error
-        entities = list(rows.order_by("pk")[: BULK_LIMIT + 1])
+        chosen = listing.list_rows(info, request.user, params)
+        if chosen.saved_filter.error:
+            return [], chosen.saved_filter.error
+        entities = list(chosen.rows.order_by("pk")[: BULK_LIMIT + 1])
         if len(entities) > BULK_LIMIT:
             return [], _(
                 "More than %(max)s rows match this list: narrow it (a search or a filter) and "

@@ -27,6 +27,7 @@ from tandem.core.selectors import (
     history_of,
     property_types_for_type,
     relation_types_for_type,
+    visible_views,
 )
 from tandem.core.services import (
     create_entity,
@@ -39,7 +40,7 @@ from tandem.io.export import supports_vcard
 from tandem.web import listing
 from tandem.web.filter_editor import describe
 from tandem.web.forms import BulkFieldForm, EntityForm, QuickCreateForm, bulk_fields
-from tandem.web.presenters import field_groups, field_label, readable, shown_value
+from tandem.web.presenters import field_groups, field_label, readable
 from tandem.web.views.relations import available_property_types, transform_buttons
 
 
@@ -62,9 +63,10 @@ def get_entity(info: EntityTypeInfo, uuid: Any, *, trashed: bool = False) -> Ent
     return get_object_or_404(entities, uuid=uuid)
 
 
-def _select_related(info: EntityTypeInfo) -> list[str]:
+def _select_related(info: EntityTypeInfo, columns: list[str]) -> list[str]:
+    """The foreign keys the list's field columns follow, joined in the page's one query."""
     paths = []
-    for path in info.list_columns:
+    for path in columns:
         parts = path.split("__")
         model = info.model
         for index, name in enumerate(parts):
@@ -81,18 +83,22 @@ def entity_list(request: HttpRequest, type_slug: str) -> HttpResponse:
     """A keyset-paginated list with sorting, quick searches and bulk actions; a fixed
     number of queries whatever the page holds."""
     info = type_info(type_slug)
-    columns = listing.columns_of(info)
-    rows, query, saved_filter = listing.list_rows(info, request.user, request.GET)
+    chosen = listing.list_rows(info, request.user, request.GET)
+    rows, query, saved_filter, columns = (
+        chosen.rows,
+        chosen.query,
+        chosen.saved_filter,
+        chosen.columns,
+    )
     for error in query.errors:
         messages.error(request, error)
-    page = listing.page_of(rows.select_related(*_select_related(info)), query)
+    field_paths = [column.path for column in columns[1:-1] if column.kind == "field"]
+    page = listing.page_of(rows.select_related(*_select_related(info, field_paths)), query)
     count, exact_count = listing.bounded_count(rows)
+    cells = listing.table_cells(info, page.rows, columns[1:-1])
     table = [
-        {
-            "entity": entity,
-            "cells": [shown_value(info.model, entity, c.path) for c in columns[1:-1]],
-        }
-        for entity in page.rows
+        {"entity": entity, "cells": row_cells}
+        for entity, row_cells in zip(page.rows, cells, strict=True)
     ]
     keep = {
         key: value for key, value in request.GET.items() if key not in ("after", "before") and value
@@ -127,6 +133,8 @@ def entity_list(request: HttpRequest, type_slug: str) -> HttpResponse:
             "filtering": filtering,
             "keep": keep,
             "saved_filter": saved_filter,
+            "saved_view": chosen.saved_view,
+            "saved_views": visible_views(request.user).filter(entity_type_id=info.content_type.pk),
             "count": count,
             "exact_count": exact_count,
             "bulk_limit": BULK_LIMIT,

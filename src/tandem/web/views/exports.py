@@ -32,8 +32,8 @@ def entity_export(request: HttpRequest, type_slug: str) -> HttpResponse:
         check_permission(request.user, "export")
     except PermissionDenied as error:
         raise HttpForbidden(str(error)) from None
-    rows, query, _choice = listing.list_rows(info, request.user, request.GET)
-    return export_response(request, info, rows, query, request.GET)
+    chosen = listing.list_rows(info, request.user, request.GET)
+    return export_response(request, info, chosen.rows, chosen.query, request.GET)
 
 
 def export_response(
