@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from tandem.core.models import (
     Entity,
@@ -33,6 +34,12 @@ class RelationGroup:
 
     relation_type: RelationType
     relations: list[Relation] = field(default_factory=list)
+    #: How many relations of this type the entity has (``relations`` may show fewer).
+    total: int = 0
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.relations)
 
 
 def relations_of(entity: Entity, *, include_trashed: bool = True) -> list[Relation]:
@@ -53,6 +60,53 @@ def grouped_relations_of(entity: Entity, *, include_trashed: bool = True) -> lis
     for relation in relations_of(entity, include_trashed=include_trashed):
         groups.setdefault(relation.type_id, RelationGroup(relation.type)).relations.append(relation)
     return list(groups.values())
+
+
+#: How many relations of one type a detail page shows before "show all".
+RELATIONS_PER_GROUP = 20
+
+
+def relation_summary(entity: Entity, *, per_type: int = RELATIONS_PER_GROUP) -> list[RelationGroup]:
+    """The first ``per_type`` relations of each type (by the other entity's name) with each
+    type's total, in two queries: an entity with thousands of relations costs what one with
+    a handful does."""
+    totals = dict(
+        Relation.objects.filter(subject_id=entity.pk)
+        .values("type_id")
+        .annotate(count=Count("pk"))
+        .values_list("type_id", "count")
+    )
+    if not totals:
+        return []
+    first = (
+        Relation.objects.filter(subject_id=entity.pk)
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("type_id")],
+                order_by=[F("object__sort_label").asc(), F("pk").asc()],
+            )
+        )
+        .filter(position__lte=per_type)
+        .select_related("type", "object")
+        .order_by("type__predicate", "object__sort_label", "pk")
+    )
+    groups: dict[str, RelationGroup] = {}
+    for relation in first:
+        group = groups.setdefault(
+            relation.type_id, RelationGroup(relation.type, total=totals[relation.type_id])
+        )
+        group.relations.append(relation)
+    return list(groups.values())
+
+
+def relations_of_type(entity: Entity, relation_type_id: str) -> QuerySet[Relation]:
+    """All of ``entity``'s relations of one type, by the other entity's name (to page)."""
+    return (
+        Relation.objects.filter(subject_id=entity.pk, type_id=relation_type_id)
+        .select_related("type", "object")
+        .order_by("object__sort_label", "pk")
+    )
 
 
 def relation_types_for(entity: Entity) -> QuerySet[RelationType]:

@@ -61,4 +61,10 @@ urlpatterns = [
     path(entity + "relations/picker/", relations.relation_picker, name="relation_picker"),
     path(entity + "properties/add/", relations.property_add, name="property_add"),
     path(entity + "properties/remove/", relations.property_remove, name="property_remove"),
+    # After relations/add/ and relations/picker/, which it would otherwise take.
+    path(
+        entity + "relations/<str:relation_type_id>/",
+        entities.entity_relations,
+        name="entity_relations",
+    ),
 ]

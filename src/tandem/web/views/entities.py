@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,14 +20,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tandem.core.exceptions import ConflictError, TandemError
-from tandem.core.models import Entity, Property
+from tandem.core.models import Entity, Property, RelationType
 from tandem.core.registry import EntityTypeInfo, entity_types
 from tandem.core.selectors import (
     filters_for_type,
-    grouped_relations_of,
     history_of,
     property_types_for_type,
+    relation_summary,
     relation_types_for_type,
+    relations_of_type,
     visible_views,
 )
 from tandem.core.services import (
@@ -158,7 +160,7 @@ def entity_detail(request: HttpRequest, type_slug: str, uuid: Any) -> HttpRespon
     """Fields, relations grouped by type, properties, history and the transform buttons."""
     info = type_info(type_slug)
     entity = get_entity(info, uuid)
-    groups = grouped_relations_of(entity)
+    groups = relation_summary(entity)
     properties = list(
         Property.objects.filter(entity=entity).select_related("type").order_by("type__text")
     )
@@ -171,10 +173,10 @@ def entity_detail(request: HttpRequest, type_slug: str, uuid: Any) -> HttpRespon
             "entity": entity,
             "fields": field_groups(info, entity),
             "relation_groups": groups,
-            "relation_count": sum(len(group.relations) for group in groups),
+            "relation_count": sum(group.total for group in groups),
             "properties": properties,
             "addable_properties": available_property_types(entity, properties),
-            "transforms": transform_buttons(entity, groups),
+            "transforms": transform_buttons(entity),
             "history": history,
             "history_rows": [_history_row(info, entry) for entry in history],
             "today": timezone.localdate(),
@@ -369,4 +371,51 @@ def quick_create(request: HttpRequest, type_slug: str) -> HttpResponse:
         "tandem/partials/quick_create.html",
         {"info": info, "form": form, "error": error},
         status=400 if error or form.errors else 200,
+    )
+
+
+#: Relations per page of "show all".
+RELATIONS_PAGE_SIZE = 100
+
+
+@login_required
+def entity_relations(
+    request: HttpRequest, type_slug: str, uuid: Any, relation_type_id: str
+) -> HttpResponse:
+    """Every relation of one type of an entity, a page at a time (keyset on the other's name)."""
+    info = type_info(type_slug)
+    entity = get_entity(info, uuid)
+    relation_type = RelationType.objects.filter(pk=relation_type_id).first()
+    if relation_type is None:
+        raise Http404(relation_type_id)
+    relations = relations_of_type(entity, relation_type.pk)
+    total = relations.count()
+    cursor = listing.decode_cursor(request.GET.get("after"))
+    if cursor is not None:
+        label, pk = cursor
+        relations = relations.filter(
+            Q(object__sort_label__gt=label) | Q(object__sort_label=label, pk__gt=pk),
+            object__sort_label__gte=label,
+        )
+    rows = list(relations[: RELATIONS_PAGE_SIZE + 1])
+    next_link = None
+    if len(rows) > RELATIONS_PAGE_SIZE:
+        rows = rows[:RELATIONS_PAGE_SIZE]
+        last = rows[-1]
+        next_link = "?" + urlencode(
+            {"after": listing.encode_cursor(last.object.sort_label, last.pk)}
+        )
+    return render(
+        request,
+        "tandem/entity_relations.html",
+        {
+            "info": info,
+            "entity": entity,
+            "relation_type": relation_type,
+            "relations": rows,
+            "total": total,
+            "next_link": next_link,
+            "first_link": "?" if cursor is not None else None,
+            "today": timezone.localdate(),
+        },
     )

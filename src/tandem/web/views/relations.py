@@ -21,7 +21,6 @@ from tandem.core.models import Entity, Property, PropertyType, Relation, Relatio
 from tandem.core.registry import entity_types
 from tandem.core.search import fold
 from tandem.core.selectors import (
-    RelationGroup,
     picker_candidates,
     relation_types_allowed,
     relation_types_for,
@@ -228,7 +227,7 @@ def relation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("entity_detail", info.slug, subject.uuid)
 
 
-def transform_buttons(entity: Entity, groups: list[RelationGroup]) -> list[dict[str, Any]]:
+def transform_buttons(entity: Entity) -> list[dict[str, Any]]:
     """ "Transform into…" buttons still useful for ``entity``: one per transformation, with the
     managed organisations it is not yet linked to that way (none left: no button)."""
     managed = [
@@ -236,11 +235,13 @@ def transform_buttons(entity: Entity, groups: list[RelationGroup]) -> list[dict[
     ]
     if not managed:
         return []
-    linked = {
-        (group.relation_type.pk, relation.object_id)
-        for group in groups
-        for relation in group.relations
-    }
+    linked = set(
+        Relation.objects.filter(
+            subject_id=entity.pk,
+            object_id__in=[organisation.pk for organisation in managed],
+            type_id__in=[type_id for type_id, _label in TRANSFORMATIONS.values()],
+        ).values_list("type_id", "object_id")
+    )
     allowed = {relation_type.pk for relation_type in relation_types_for(entity)}
     buttons = []
     for key, (relation_type_id, label) in TRANSFORMATIONS.items():
