@@ -14,7 +14,7 @@ Tandem's commands:
   createadmin      create the first administrator unless one exists
   token            API tokens: token create <username>, token list <username>, token revoke <id>
   export           export --type contacts|organisations [--format csv|xlsx|vcf] [--search TEXT]
-                   [--delimiter ';'] [--bom] [--output FILE] (stdout without --output)
+                   [--filter ID] [--delimiter ';'] [--bom] [--output FILE] (stdout without --output)
   migrate          apply database migrations
   check            check the configuration (--deploy for production)
   changepassword   set a user's password

@@ -485,3 +485,47 @@ def test_command_line_export_to_a_file_and_to_stdout(make_org, tmp_path: Path):
     out = io.StringIO()
     call_command("export", "--type=organisations", "--format=vcf", "--search=Other", stdout=out)
     assert out.getvalue().startswith("BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\n")
+
+
+def test_command_line_export_of_a_saved_filter(make_org, user, other_user):
+    from django.core.management.base import CommandError
+
+    from tandem.core.models import EntityFilter
+    from tandem.core.services.filters import create_filter
+    from tandem.persons.models import Contact, Organisation
+
+    make_org("Lyon Rockets", billing_address={"city": "Lyon"})
+    make_org("Paris Rockets", billing_address={"city": "Paris"})
+    in_lyon = create_filter(
+        user=user,
+        name="Lyon",
+        entity_type=Organisation.get_entity_type(),
+        conditions=[
+            {
+                "type": "field",
+                "field": "billing_address__city",
+                "operator": "iequals",
+                "values": ["lyon"],
+            }
+        ],
+        is_private=True,
+    )
+    out = io.StringIO()
+    call_command(
+        "export", "--type=organisations", f"--filter={in_lyon.pk}", "--columns=list", stdout=out
+    )
+    names = [row[0] for row in csv.reader(io.StringIO(out.getvalue()))]
+    assert names == ["Name", "Lyon Rockets"]
+    # Someone else's private filter, or one of another type, is not there for them.
+    with pytest.raises(CommandError, match=f"No filter of organisations has the id {in_lyon.pk}"):
+        call_command(
+            "export",
+            "--type=organisations",
+            f"--filter={in_lyon.pk}",
+            "--user=bob",
+            stdout=io.StringIO(),
+        )
+    me = EntityFilter.objects.get(name="Me", entity_type=Contact.get_entity_type())
+    with pytest.raises(CommandError, match="No filter of organisations"):
+        call_command("export", "--type=organisations", f"--filter={me.pk}", stdout=io.StringIO())
+    assert other_user.username == "bob"
