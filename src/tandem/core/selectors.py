@@ -203,33 +203,52 @@ def search_entities(
 
 def ranked_search(text: str, *, types: Iterable[int] = (), limit: int = 50) -> list[Entity]:
     """At most ``limit`` + 1 entities matching every word of ``text``, best first: the name
-    itself, names starting with the text, names with a word starting with it, then the rest
-    by name. Each tier is one bounded query (a name prefix is an index range)."""
+    itself, names starting with the text, names with a word starting with it, then other
+    matches. Each tier is one bounded query: the first two are ranges of the (type, trash,
+    sort label) index; the last two stop at the first matches found (and are sorted by name
+    here), so a word found in half the database costs what a rare one does."""
+    from tandem.core.registry import entity_types
+
     folded = fold(text)
     if not folded:
         return []
+    # Naming every type lets the databases use the index that starts with the type.
+    types = list(types) or [content_type.pk for content_type in entity_types.content_types()]
     matching = search_entities(text, types=types)
     wanted = limit + 1
-    # The range bound lets the (…, sort_label) index serve the prefix; startswith keeps it
-    # exact whatever the collation.
     following = ord(folded[-1]) + 1
     after_prefix = folded[:-1] + chr(0xE000 if 0xD800 <= following <= 0xDFFF else following)
+    # The range bound lets the index serve the prefix; startswith keeps it exact whatever the
+    # collation.
     tiers = [
-        matching.filter(sort_label=folded),
-        matching.filter(
-            sort_label__gte=folded, sort_label__lt=after_prefix, sort_label__startswith=folded
-        ).exclude(sort_label=folded),
-        matching.filter(sort_label__contains=f" {folded}").exclude(sort_label__startswith=folded),
-        matching,
+        (matching.filter(sort_label=folded), True),
+        (
+            matching.filter(
+                sort_label__gte=folded, sort_label__lt=after_prefix, sort_label__startswith=folded
+            ).exclude(sort_label=folded),
+            True,
+        ),
+        (
+            matching.filter(sort_label__contains=f" {folded}").exclude(
+                sort_label__startswith=folded
+            ),
+            False,
+        ),
+        (matching, False),
     ]
     found: list[Entity] = []
     seen: set[int] = set()
-    for tier in tiers:
+    for tier, ordered in tiers:
         if len(found) >= wanted:
             break
         if seen:
             tier = tier.exclude(pk__in=seen)
-        for entity in tier[: wanted - len(found)]:
+        if not ordered:
+            tier = tier.order_by()
+        rows = list(tier[: wanted - len(found)])
+        if not ordered:
+            rows.sort(key=lambda entity: (entity.sort_label, entity.pk))
+        for entity in rows:
             found.append(entity)
             seen.add(entity.pk)
     return found
