@@ -128,6 +128,13 @@ class Entity(models.Model):
             models.Index(
                 fields=["entity_type", "is_deleted", "sort_label"], name="entity_type_sort_label"
             ),
+            # Lists sorted by their last change or by creation walk these, page after page.
+            models.Index(
+                fields=["entity_type", "is_deleted", "modified"], name="entity_type_modified"
+            ),
+            models.Index(
+                fields=["entity_type", "is_deleted", "created"], name="entity_type_created"
+            ),
         ]
 
     def __str__(self) -> str:
