@@ -19,14 +19,14 @@ from tests.invariants import assert_pairs_are_consistent
 pytestmark = pytest.mark.django_db
 
 
-def merge(user, survivor, merged, data=None):
+def merge(user, survivor, merged, take=()):
     survivor.refresh_from_db()
     merged.refresh_from_db()
     return merge_entities(
         user=user,
         survivor=survivor,
         merged=merged,
-        data=data or {},
+        take=take,
         survivor_version=survivor.version,
         merged_version=merged.version,
     )
@@ -44,7 +44,7 @@ def test_merge_moves_relations_and_properties_and_drops_duplicates(user, make_or
     vip = PropertyType.objects.get(pk=c.PROP_IS_VIP)
     add_property(user=user, entity=keep, property_type=vip)
     add_property(user=user, entity=away, property_type=vip)
-    survivor = merge(user, keep, away, {"email": "hello@acme.example"})
+    survivor = merge(user, keep, away, ["email"])
     assert survivor.email == "hello@acme.example" and survivor.name == "Acme"
     assert not Entity.objects.filter(pk=away.pk).exists()
     assert_pairs_are_consistent()
@@ -93,7 +93,7 @@ def test_refusals_leave_everything_as_it_was(user, make_org, make_contact, probl
     with pytest.raises(expected):
         if problem == "stale":
             merge_entities(
-                user=user, survivor=keep, merged=away, data={}, survivor_version=1, merged_version=0
+                user=user, survivor=keep, merged=away, take=[], survivor_version=1, merged_version=0
             )
         else:
             merge(user, keep, away)
@@ -150,3 +150,23 @@ def test_after_any_merge_relations_stay_paired_and_nothing_links_to_itself(user,
         )
         assert after == expected
         transaction.set_rollback(True)
+
+
+def test_addresses_and_choices_are_taken_whole(user, make_org):
+    from tandem.persons.models import Sector
+
+    keep = make_org("Keep", billing_address={"city": "Lyon", "street": "1 rue A"})
+    away = make_org(
+        "Away", billing_address={"city": "Paris"}, sector=Sector.objects.get(name="Retail")
+    )
+    survivor = merge(user, keep, away, ["billing_address", "sector"])
+    assert (survivor.billing_address.city, survivor.billing_address.street) == ("Paris", "")
+    assert survivor.sector.name == "Retail"
+
+
+def test_only_fields_of_the_forms_can_be_taken(user, make_org):
+    from django.core.exceptions import ValidationError
+
+    keep, away = make_org("Keep"), make_org("Away")
+    with pytest.raises(ValidationError, match="not fields a merge can take: is_managed"):
+        merge(user, keep, away, ["is_managed"])

@@ -42,6 +42,7 @@ from tandem.core import services
 from tandem.core.models import Entity, Property
 from tandem.core.registry import EntityTypeInfo, entity_types
 from tandem.core.selectors import NOT_TRASHED
+from tandem.core.services.merge import merge_entities
 from tandem.core.services.properties import add_property, remove_property
 
 
@@ -145,6 +146,19 @@ def serialize_any(entity: Entity) -> dict[str, Any]:
     """Any entity as its type's JSON record (for conflicts' ``current``)."""
     info = entity_types.for_model(type(entity.get_real_entity()))
     return entity_api(info).serialize(entity_api(info).get(entity.uuid))
+
+
+class MergeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    other: uuid.UUID = Field(..., description="The record merged away (deleted afterwards).")
+    version: StrictInt = Field(..., description="The `version` of the record kept, as you read it.")
+    other_version: StrictInt = Field(..., description="The `version` of `other`, as you read it.")
+    take: list[Annotated[Text, Field(max_length=100)]] = Field(
+        default_factory=list,
+        max_length=100,
+        description="The fields whose value the kept record takes from `other`.",
+    )
 
 
 def entity_router(info: EntityTypeInfo) -> Router:
@@ -254,6 +268,26 @@ def entity_router(info: EntityTypeInfo) -> Router:
     def restore_entity(request: HttpRequest, uuid: uuid.UUID):
         services.restore_entity(user=request.auth, entity=api.get(uuid))
         return api.serialize(api.get(uuid))
+
+    @router.post(
+        "/{uuid}/merge",
+        response={200: Output, **ENTITY_ERRORS},
+        operation_id=f"{slug}_merge",
+        summary=f"Merge another record into {singular}",
+    )
+    def merge(request: HttpRequest, uuid: uuid.UUID, payload: MergeIn):
+        """Keep this record and delete `other`: its relations, properties and history move
+        here (a relation both have, or one between the two, is dropped); `take` names the
+        fields copied from `other`. Both versions must be current (else 409)."""
+        kept = merge_entities(
+            user=request.auth,
+            survivor=api.get(uuid),
+            merged=api.get(payload.other),
+            take=payload.take,
+            survivor_version=payload.version,
+            merged_version=payload.other_version,
+        )
+        return api.serialize(api.get(kept.uuid))
 
     @router.get(
         "/{uuid}/relations",

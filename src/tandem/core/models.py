@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -184,6 +186,15 @@ class Entity(models.Model):
             if old != new:
                 changes.append({"field": name, "old": old, "new": new})
         return changes
+
+    def values_of(self, names: Iterable[str]) -> dict[str, Any]:
+        """These fields' values in the shape ``assign`` takes: what a merge copies from the
+        entity merged away. Children override it for fields of several columns."""
+        values: dict[str, Any] = {}
+        for name in names:
+            value = getattr(self, name)
+            values[name] = value if isinstance(value, models.Model) else copy.deepcopy(value)
+        return values
 
     def absorb(self, other: Entity) -> list[dict[str, Any]]:
         """Take from ``other``, merged into this entity, what the merge form does not offer

@@ -150,6 +150,19 @@ class PersonBase(Entity):
                 return phone["number"]
         return ""
 
+    def values_of(self, names) -> dict[str, Any]:
+        """Like Entity.values_of, with addresses as ``{"city": …}`` dictionaries."""
+        plain = [name for name in names if name not in self.address_fields]
+        values = super().values_of(plain)
+        for name in names:
+            if name in self.address_fields:
+                address = getattr(self, name)
+                values[name] = {
+                    part: getattr(address, part) if address is not None else ""
+                    for part in Address.editable_fields
+                }
+        return values
+
     def assign(self, data: dict[str, Any]) -> list[dict[str, Any]]:
         """Like Entity.assign, with addresses given as ``{"city": …}`` dictionaries."""
         addresses = {

@@ -3,14 +3,16 @@ relations, properties or history."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tandem.core.exceptions import ActionRefused, ConflictError
 from tandem.core.models import Entity, HistoryEntry, Property, Relation, User
 from tandem.core.permissions import check_permission
+from tandem.core.registry import entity_types
 from tandem.core.services.entities import update_entity
 from tandem.core.services.history import record
 
@@ -20,13 +22,13 @@ def merge_entities(
     user: User | None,
     survivor: Entity,
     merged: Entity,
-    data: dict[str, Any],
+    take: Iterable[str],
     survivor_version: int,
     merged_version: int,
 ) -> Entity:
     """Merge ``merged`` into ``survivor`` and return the survivor, fresh.
 
-    ``data`` holds the field values chosen for the survivor (as for ``update_entity``). The
+    ``take`` names the fields whose value the survivor takes from ``merged``. The
     relations and properties of ``merged`` move to the survivor, except those it has already
     and those that would link it to itself; ``merged``'s history moves too, and ``merged`` is
     deleted, leaving a "merged" line under its own name. Both versions must be current, so
@@ -40,6 +42,18 @@ def merge_entities(
     if survivor.pk == merged.pk:
         raise ActionRefused(_("An entity cannot be merged with itself."))
     model = type(survivor)
+    take = list(dict.fromkeys(take))
+    mergeable = {
+        name for _title, names in entity_types.for_model(model).field_groups for name in names
+    }
+    unknown = [name for name in take if name not in mergeable]
+    if unknown:
+        raise ValidationError(
+            {
+                "take": _("These are not fields a merge can take: %(fields)s.")
+                % {"fields": ", ".join(str(name)[:50] for name in unknown[:10])}
+            }
+        )
     with transaction.atomic():
         locked = {
             entity.pk: entity
@@ -66,7 +80,9 @@ def merge_entities(
                 current=merged,
                 changes=[],
             )
-        survivor = update_entity(user=user, entity=survivor, data=data, version=survivor_version)
+        survivor = update_entity(
+            user=user, entity=survivor, data=merged.values_of(take), version=survivor_version
+        )
         absorbed = survivor.absorb(merged)
         merged.refresh_from_db()
         merged.check_can_delete()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -10,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -65,26 +63,9 @@ def field_choices(info: EntityTypeInfo, survivor: Entity, merged: Entity, data=N
     return rows
 
 
-def merged_data(info: EntityTypeInfo, merged: Entity, rows: list[FieldChoice]) -> dict[str, Any]:
-    """The values to write on the survivor: those taken from the other entity."""
-    data: dict[str, Any] = {}
-    address_fields = getattr(info.model, "address_fields", ())
-    for row in rows:
-        if row.choice != TAKE or row.same:
-            continue
-        value = getattr(merged, row.name)
-        if row.name in address_fields:
-            from tandem.persons.models import Address
-
-            data[row.name] = {
-                part: getattr(value, part) if value is not None else ""
-                for part in Address.editable_fields
-            }
-        elif isinstance(value, models.Model):
-            data[row.name] = value
-        else:
-            data[row.name] = copy.deepcopy(value)
-    return data
+def taken_fields(rows: list[FieldChoice]) -> list[str]:
+    """The fields whose value comes from the entity merged away."""
+    return [row.name for row in rows if row.choice == TAKE and not row.same]
 
 
 @login_required
@@ -121,7 +102,7 @@ def merge(request: HttpRequest, type_slug: str, uuid: Any) -> HttpResponse:
                 user=request.user,
                 survivor=survivor,
                 merged=merged,
-                data=merged_data(info, merged, rows),
+                take=taken_fields(rows),
                 survivor_version=_int(request.POST.get("survivor_version")),
                 merged_version=_int(request.POST.get("merged_version")),
             )
