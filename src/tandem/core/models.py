@@ -465,7 +465,37 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
-class EntityFilter(models.Model):
+class SavedListSetting(models.Model):
+    """What saved filters and views share: a name, an entity type, an owner, and whether only
+    the owner sees it (private) or every user does (shared)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    entity_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("entity type")
+    )
+    is_private = models.BooleanField(
+        _("private"), default=False, help_text=_("Only its owner sees a private one.")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    modified = models.DateTimeField(_("modified"), default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntityFilter(SavedListSetting):
     """A saved filter on one entity type: conditions combined with "all" or "any".
 
     ``conditions`` is the JSON shape ``tandem.core.filters`` documents; ``uses`` lists the
@@ -477,34 +507,16 @@ class EntityFilter(models.Model):
         ALL = "all", _("all conditions")
         ANY = "any", _("any condition")
 
-    name = models.CharField(_("name"), max_length=100)
-    entity_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("entity type")
-    )
     match = models.CharField(_("match"), max_length=3, choices=Match.choices, default=Match.ALL)
-    is_private = models.BooleanField(
-        _("private"), default=False, help_text=_("Only you see a private filter.")
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
     is_builtin = models.BooleanField(_("built-in"), default=False, editable=False)
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
     uses = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="used_by", verbose_name=_("uses")
     )
-    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-    modified = models.DateTimeField(_("modified"), default=timezone.now, editable=False)
 
-    class Meta:
+    class Meta(SavedListSetting.Meta):
         verbose_name = _("filter")
         verbose_name_plural = _("filters")
-        ordering = ["name", "pk"]
         indexes = [models.Index(fields=["entity_type", "name"], name="filter_of_type")]
 
     def __str__(self) -> str:
@@ -512,37 +524,16 @@ class EntityFilter(models.Model):
         return gettext(self.name) if self.is_builtin else self.name
 
 
-class SavedView(models.Model):
+class SavedView(SavedListSetting):
     """A named set of list columns for one entity type, private or shared.
 
     ``columns`` holds column keys (``tandem.core.columns``): ``field:<path>``,
     ``relation:<relation type id>``, ``properties``, ``computed:<name>``.
     """
 
-    name = models.CharField(_("name"), max_length=100)
-    entity_type = models.ForeignKey(
-        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("entity type")
-    )
-    is_private = models.BooleanField(
-        _("private"), default=False, help_text=_("Only you see a private view.")
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
     columns = models.JSONField(_("columns"), default=list, blank=True)
-    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-    modified = models.DateTimeField(_("modified"), default=timezone.now, editable=False)
 
-    class Meta:
+    class Meta(SavedListSetting.Meta):
         verbose_name = _("view")
         verbose_name_plural = _("views")
-        ordering = ["name", "pk"]
         indexes = [models.Index(fields=["entity_type", "name"], name="view_of_type")]
-
-    def __str__(self) -> str:
-        return self.name
