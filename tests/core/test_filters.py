@@ -460,3 +460,27 @@ def test_any_with_a_single_condition_and_none(user, towns):
     only = make_filter(user, [field("employees", "gt", "100")], match="any")
     assert names(user, only) == ["100% Bio_Lyon"]
     assert len(names(user, make_filter(user, [], match="any", name="G"))) == 5
+
+
+def test_other_users_private_filters_do_not_hold_a_shared_one_back(user, other_user):
+    shared = make_filter(user, [], name="Shared")
+    theirs = make_filter(
+        other_user, [{"type": "filter", "filter": shared.pk}], name="Bob's secret", private=True
+    )
+    # Made private: Bob's filter says it can no longer reach it (and never names it to alice).
+    update_filter(user=user, entity_filter=shared, name="Shared", conditions=[], is_private=True)
+    with pytest.raises(FilterBroken, match="now private to someone else"):
+        filter_q(theirs, FilterContext.for_user(other_user))
+    delete_filter(user=user, entity_filter=shared)
+    with pytest.raises(FilterBroken, match="a filter it includes has been deleted"):
+        filter_q(EntityFilter.objects.get(pk=theirs.pk), FilterContext.for_user(other_user))
+
+
+def test_number_bounds_outside_a_columns_range_keep_empty_values_out(user, towns):
+    everyone_with_a_number = make_filter(user, [field("employees", "gt", "-1")])
+    assert names(user, everyone_with_a_number) == [
+        "100% Bio_Lyon",
+        "Paris Conseil",
+        "Société Lyonnaise",
+    ]
+    assert names(user, make_filter(user, [field("employees", "lt", "-1")], name="G")) == []

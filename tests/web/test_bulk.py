@@ -57,8 +57,9 @@ def test_a_bad_value_changes_nothing_and_names_the_field(logged_in, make_org):
 def test_entities_that_refuse_are_named_and_the_others_done(logged_in, make_org):
     a, b = make_org("Alpha"), make_org("Beta")
     page = post(logged_in, "field", [a, b], field="name", value="").content.decode()
-    assert page.count("This field cannot be blank.") == 2
-    assert "Alpha: " in page and "Beta: " in page
+    # One line per reason, naming the entities it stopped.
+    assert page.count("This field cannot be blank.") == 1
+    assert "This field cannot be blank. (2 entities: Alpha, Beta)" in page
     assert set(Organisation.objects.values_list("name", flat=True)) >= {"Alpha", "Beta"}
 
 
@@ -128,7 +129,14 @@ def test_the_field_input_follows_the_chosen_field(logged_in):
     page = logged_in.get(url, {"field": "creation_date"}).content.decode()
     assert 'type="date"' in page
     page = logged_in.get(url, {"field": "is_deleted"}).content.decode()  # not offered
-    assert 'name="value"' in page  # falls back to the first field
+    assert 'name="value"' not in page  # no field chosen, no value: nothing changes by default
+
+
+def test_no_field_is_changed_until_one_is_chosen(logged_in, make_org):
+    a = make_org("Alpha")
+    page = post(logged_in, "field", [a], value="Renamed").content.decode()
+    assert "Choose the field to change." in page
+    assert Organisation.objects.get(pk=a.pk).name == "Alpha"
 
 
 def test_counts_are_exact_below_the_limit_then_more_than(logged_in, make_org, monkeypatch):

@@ -369,3 +369,31 @@ def test_the_export_follows_the_saved_filter(logged_in, user, cities):
     )
     body = b"".join(response.streaming_content).decode()
     assert "Lyon One" in body and "Lyon Two" in body and "Paris One" not in body
+
+
+def test_conditions_are_told_in_words(logged_in, user):
+    described = create_filter(
+        user=user,
+        name="Words",
+        entity_type=Organisation.get_entity_type(),
+        conditions=[
+            {"type": "field", "field": "employees", "operator": "equals", "values": ["42"]},
+            {"type": "field", "field": "employees", "operator": "between", "values": ["10", "50"]},
+            {"type": "property", "property_type": c.PROP_IS_VIP, "has": False},
+            {"type": "relation", "relation_type": c.REL_SUB_CUSTOMER_SUPPLIER, "has": False},
+            {"type": "date", "field": "creation_date", "range": "between", "start": "2026-12-01"},
+        ],
+    )
+    page = logged_in.get(ORGS, {"filter": described.pk}).content.decode()
+    assert "Number of employees equals 42" in page
+    assert "Number of employees is between 10 and 50" in page
+    assert "Does not have the property “is a VIP”" in page
+    assert "No relation “is a customer of” to any entity" in page
+    assert (
+        "Creation date: from 1 Dec 2026 to …" in page
+        or "Creation date: from 12/01/2026 to …" in page
+    )
+    french = logged_in.get(
+        ORGS, {"filter": described.pk}, HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+    assert "Aucune relation « est client de » vers n’importe quelle fiche" in french

@@ -119,3 +119,19 @@ def test_merging_from_the_list_needs_two_rows(logged_in, make_org):
         bulk, {"action": "merge", "selected": [str(a.uuid), str(b.uuid), str(d.uuid)]}, follow=True
     )
     assert "Select exactly two rows to merge them." in page.content.decode()
+
+
+def test_a_trashed_entity_cannot_be_the_one_kept(logged_in, user, make_org):
+    from tandem.core.services import trash_entity
+
+    gone, alive = make_org("Gone"), make_org("Alive")
+    trash_entity(user=user, entity=gone)
+    page = logged_in.get(merge_url(gone), {"with": alive.uuid}, follow=True).content.decode()
+    assert "“Gone” is in the trash: restore it before merging it." in page
+    assert "merge-table" not in page
+
+
+def test_merging_one_of_ours_away_is_announced(logged_in, make_org, our_company):
+    other = make_org("Other")
+    page = logged_in.get(merge_url(other), {"with": our_company.uuid}).content.decode()
+    assert "is one of our organisations: “Other” becomes one of ours in its place." in page

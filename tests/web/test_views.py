@@ -174,3 +174,10 @@ def test_other_users_private_views_are_not_offered(logged_in, user, other_user):
     assert logged_in.get(reverse("view_edit", args=[theirs.pk])).status_code == 404
     response = logged_in.post(reverse("view_delete", args=[mine.pk]))
     assert response.status_code == 302 and not SavedView.objects.filter(pk=mine.pk).exists()
+
+
+def test_the_picker_of_someone_elses_view_sends_back_to_the_list(client, user, other_user):
+    shared = a_view(user, ["field:email"], name="Alice's")
+    client.force_login(other_user)
+    response = client.get(reverse("view_edit", args=[shared.pk]), follow=True)
+    assert "Only the owner of “Alice&#x27;s” can change it" in response.content.decode()

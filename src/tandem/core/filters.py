@@ -210,6 +210,8 @@ def filter_fields(model: type[models.Model]) -> dict[str, FilterField]:
                         )
             continue
         kind = _kind_of(field)
+        if field.name == "label":
+            label = _("name as shown")  # beside a type's own "name" field
         if kind:
             fields[field.name] = FilterField(field.name, label, kind, field)
     return fields
@@ -533,6 +535,8 @@ def _condition_q(
         )
         if included is None:
             raise broken(_("a filter it includes has been deleted."))
+        if not _reachable(included, context):
+            raise broken(_("a filter it includes is now private to someone else."))
         return filter_q(included, context, _depth=depth + 1)
     relation_type = RelationType.objects.filter(pk=condition.get("relation_type")).first()
     if relation_type is None or relation_type.reverse_id is None:
@@ -547,6 +551,8 @@ def _condition_q(
         )
         if sub_filter is None:
             raise broken(_("a filter it uses has been deleted."))
+        if not _reachable(sub_filter, context):
+            raise broken(_("a filter it uses is now private to someone else."))
         sub_model = sub_filter.entity_type.model_class()
         if sub_model is None:
             raise broken(_("a filter it uses is for an entity type that no longer exists."))
@@ -569,6 +575,13 @@ def _condition_q(
             related = related.filter(subject__entity_type_id=content_type.pk)
     q = Q(pk__in=related.values("object_id"))
     return q if condition["has"] else ~q
+
+
+def _reachable(entity_filter: EntityFilter, context: FilterContext) -> bool:
+    """Whether the user running a filter may see a filter it uses."""
+    if not entity_filter.is_private or context.user is None:
+        return True
+    return entity_filter.owner_id == context.user.pk
 
 
 def _uuid_or_none(value: str):
@@ -606,6 +619,8 @@ def _field_q(field: FilterField, condition: dict[str, Any], context: FilterConte
                 ids.append(int(value))
         q = Q(**{f"{path}__in": ids})
     elif field.kind == NUMBER:
+        # "Not empty" too: Django drops a comparison that an integer column's range makes
+        # always true ("> -1" on a positive column), which would let empty values in.
         numbers = [_convert(0, field, value) for value in values]
         if operator == "between":
             low, high = sorted(numbers)
@@ -614,6 +629,7 @@ def _field_q(field: FilterField, condition: dict[str, Any], context: FilterConte
             q = Q(**{f"{path}__in": numbers})
         else:
             q = Q(**{f"{path}__{operator}": numbers[0]})
+        q &= Q(**{f"{path}__isnull": False})
     else:
         q = _text_q(path, operator, values)
     if condition["negate"]:

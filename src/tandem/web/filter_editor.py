@@ -358,14 +358,18 @@ def describe(entity_filter: EntityFilter) -> list[str]:
         if kind == f.FIELD and condition.get("field") in fields:
             filter_field = fields[condition["field"]]
             operator = condition["operator"]
-            label = (
-                NEGATED_LABELS.get(operator, f.OPERATOR_LABELS[operator])
-                if condition.get("negate")
-                else f.OPERATOR_LABELS[operator]
-            )
-            values = ", ".join(
-                f"“{value}”" for value in _shown_values(filter_field, condition["values"])
-            )
+            label = f.OPERATOR_LABELS[operator]
+            if filter_field.kind == f.NUMBER and operator == "equals":
+                label = f.NUMBER_EQUALS_LABEL
+            if condition.get("negate"):
+                label = NEGATED_LABELS.get(operator, label)
+            shown = _shown_values(filter_field, condition["values"])
+            if filter_field.kind != f.NUMBER:
+                shown = [_quoted(value) for value in shown]
+            if operator == "between" and len(shown) == 2:
+                values = _("%(low)s and %(high)s") % {"low": shown[0], "high": shown[1]}
+            else:
+                values = _(", ").join(shown)
             sentences.append(
                 " ".join(
                     part for part in (_capital(filter_field.label), str(label), values) if part
@@ -375,12 +379,15 @@ def describe(entity_filter: EntityFilter) -> list[str]:
             date_range = condition["range"]
             if date_range == "between":
                 shown = _("from %(start)s to %(end)s") % {
-                    "start": condition.get("start") or "…",
-                    "end": condition.get("end") or "…",
+                    "start": _shown_date(condition.get("start")),
+                    "end": _shown_date(condition.get("end")),
                 }
             else:
                 shown = str(f.DATE_RANGE_LABELS[date_range])
-            sentences.append(f"{_capital(fields[condition['field']].label)}: {shown}")
+            sentences.append(
+                _("%(field)s: %(period)s")
+                % {"field": _capital(fields[condition["field"]].label), "period": shown}
+            )
         elif kind == f.PROPERTY:
             from tandem.core.models import PropertyType
 
@@ -390,7 +397,7 @@ def describe(entity_filter: EntityFilter) -> list[str]:
                 (
                     _("Has the property “%(property)s”")
                     if condition.get("has", True)
-                    else _("Has not the property “%(property)s”")
+                    else _("Does not have the property “%(property)s”")
                 )
                 % {"property": text}
             )
@@ -402,13 +409,13 @@ def describe(entity_filter: EntityFilter) -> list[str]:
 
             relation_type = RelationType.objects.filter(pk=condition["relation_type"]).first()
             predicate = str(relation_type) if relation_type else _("(deleted)")
-            target = _("an entity")
+            target = _("any entity")
             if kind == f.RELATION_FILTER:
                 other = EntityFilter.objects.filter(pk=condition["filter"]).first()
                 target = _("one of “%(filter)s”") % {"filter": other or _("(deleted)")}
             elif condition.get("entity"):
                 entity = Entity.objects.filter(uuid=_uuid_or_none(condition["entity"])).first()
-                target = f"“{entity.label}”" if entity else _("(deleted)")
+                target = _quoted(entity.label) if entity else _("(deleted)")
             elif condition.get("entity_type"):
                 try:
                     target = _("any entity of type “%(type)s”") % {
@@ -419,10 +426,25 @@ def describe(entity_filter: EntityFilter) -> list[str]:
             template = (
                 _("%(predicate)s %(target)s")
                 if condition.get("has", True)
-                else _("Not: %(predicate)s %(target)s")
+                else _("No relation “%(predicate)s” to %(target)s")
             )
             sentences.append(_capital(template % {"predicate": predicate, "target": target}))
     return sentences
+
+
+def _quoted(text: str) -> str:
+    """``text`` between the language's quotation marks."""
+    return _("“%(text)s”") % {"text": text}
+
+
+def _shown_date(value: str | None) -> str:
+    import datetime
+
+    from django.utils import formats
+
+    if not value:
+        return "…"
+    return formats.date_format(datetime.date.fromisoformat(value), "SHORT_DATE_FORMAT")
 
 
 def _shown_values(filter_field: f.FilterField, values: list[str]) -> list[str]:

@@ -277,12 +277,15 @@ class BulkFieldForm(forms.Form):
         self.info = info
         choices = bulk_fields(info)
         self.fields["field"] = forms.ChoiceField(
-            label=gettext_lazy("Field"), choices=choices, required=True
+            label=gettext_lazy("Field"),
+            choices=choices,
+            required=True,
+            error_messages={"required": gettext_lazy("Choose the field to change.")},
         )
         name = (self.data.get("field") if self.is_bound else None) or initial_field
-        if name not in dict(choices):
-            name = choices[0][0] if choices else None
-        self.field_name = name
+        # No field until one is chosen: a default one would rename every row at a click.
+        self.field_name = name if name in dict(choices) else None
+        name = self.field_name
         if name:
             value = EntityForm._form_field(info.model._meta.get_field(name))
             value.required = False

@@ -68,10 +68,17 @@ def update_filter(
 
 
 def delete_filter(*, user: User | None, entity_filter: EntityFilter) -> None:
-    """Delete a filter no other filter uses."""
+    """Delete a filter that no shared filter, and none of the user's own, uses.
+
+    Other users' private filters do not hold it back (the user cannot see or change them):
+    they say, when they run, that a filter they use is gone."""
     check_can_change_filter(user, entity_filter)
     with transaction.atomic():
-        users = list(EntityFilter.objects.select_for_update().filter(uses=entity_filter))
+        users = [
+            other
+            for other in EntityFilter.objects.select_for_update().filter(uses=entity_filter)
+            if not other.is_private or other.owner_id == entity_filter.owner_id
+        ]
         if users:
             raise InUse(
                 _("“%(filter)s” is used by the filter(s) %(users)s: change them first.")
@@ -265,12 +272,9 @@ def _check_no_loop(entity_filter: EntityFilter, used: list[EntityFilter]) -> Non
 
 
 def _check_can_be_private(entity_filter: EntityFilter) -> None:
-    """A filter that shared filters, or other users' filters, use must stay shared."""
-    users = [
-        f
-        for f in EntityFilter.objects.filter(uses=entity_filter)
-        if not f.is_private or f.owner_id != entity_filter.owner_id
-    ]
+    """A filter that shared filters use must stay shared. Other users' private filters do
+    not hold it back: once it is private, they say it is out of their reach when they run."""
+    users = [f for f in EntityFilter.objects.filter(uses=entity_filter) if not f.is_private]
     if users:
         raise ValidationError(
             {

@@ -181,15 +181,29 @@ def _tell(request: HttpRequest, action: str, report: BulkReport) -> None:
             % {"count": unchanged, "names": ", ".join(report.unchanged[:10])}
             + ("…" if unchanged > 10 else ""),
         )
-    for label, reason in report.failures[:SHOWN_FAILURES]:
-        messages.error(request, _("%(entity)s: %(reason)s") % {"entity": label, "reason": reason})
-    hidden = len(report.failures) - SHOWN_FAILURES
+    # One message per reason, naming the entities it stopped: 21 rows refused for the same
+    # invalid value make one line, not 21.
+    by_reason: dict[str, list[str]] = {}
+    for label, reason in report.failures:
+        by_reason.setdefault(reason, []).append(label)
+    for reason, labels in list(by_reason.items())[:SHOWN_FAILURES]:
+        names = ", ".join(labels[:10]) + ("…" if len(labels) > 10 else "")
+        messages.error(
+            request,
+            ngettext(
+                "%(reason)s (%(count)s entity: %(names)s)",
+                "%(reason)s (%(count)s entities: %(names)s)",
+                len(labels),
+            )
+            % {"reason": reason, "count": len(labels), "names": names},
+        )
+    hidden = len(by_reason) - SHOWN_FAILURES
     if hidden > 0:
         messages.error(
             request,
             ngettext(
-                "…and %(count)s more could not be changed.",
-                "…and %(count)s more could not be changed.",
+                "…and %(count)s other reason.",
+                "…and %(count)s other reasons.",
                 hidden,
             )
             % {"count": hidden},

@@ -73,6 +73,13 @@ def merge(request: HttpRequest, type_slug: str, uuid: Any) -> HttpResponse:
     """``?with=<uuid>``: the side-by-side form; without it, the search for the duplicate."""
     info = type_info(type_slug)
     survivor = get_entity(info, uuid)
+    if survivor.is_deleted:
+        messages.error(
+            request,
+            _("“%(entity)s” is in the trash: restore it before merging it.")
+            % {"entity": survivor.label},
+        )
+        return redirect("entity_detail", info.slug, survivor.uuid)
     other_uuid = request.GET.get("with") or request.POST.get("with")
     if not other_uuid:
         text = request.GET.get("q", "").strip()[:200]
@@ -139,6 +146,8 @@ def merge(request: HttpRequest, type_slug: str, uuid: Any) -> HttpResponse:
             "errors": errors,
             "swap_url": swap,
             "relation_count": merged.relations.count(),
+            "becomes_ours": getattr(merged, "is_managed", False)
+            and not getattr(survivor, "is_managed", False),
         },
         status=400 if errors else 200,
     )

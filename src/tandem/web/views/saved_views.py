@@ -18,6 +18,7 @@ from tandem.core.exceptions import TandemError
 from tandem.core.models import SavedView
 from tandem.core.registry import EntityTypeInfo, entity_types
 from tandem.core.selectors import visible_views
+from tandem.core.services.filters import check_owner
 from tandem.core.services.views import create_view, delete_view, update_view
 from tandem.web.views.entities import type_info
 
@@ -106,6 +107,15 @@ def view_create(request: HttpRequest) -> HttpResponse:
 def view_edit(request: HttpRequest, pk: int) -> HttpResponse:
     view = _visible_view(request, pk)
     info = entity_types.for_content_type_id(view.entity_type_id)
+    try:
+        check_owner(request.user, view)
+    except TandemError:
+        messages.error(
+            request,
+            _("Only the owner of “%(view)s” can change it; you can use it, or make your own.")
+            % {"view": view},
+        )
+        return redirect(_list_url(info, view))
     if request.method == "POST":
         return _submitted(request, info, view)
     values = {"name": view.name, "private": view.is_private}
