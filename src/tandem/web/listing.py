@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import QueryDict
 
 from tandem.core.registry import EntityTypeInfo
@@ -252,12 +252,29 @@ class Page:
     previous_cursor: str | None
 
 
-def page_of(queryset: QuerySet, query: ListQuery) -> Page:
-    """One page of ``queryset`` in the asked order, after or before a cursor: one query."""
+def page_of(queryset: QuerySet, query: ListQuery, *, few: bool = False) -> Page:
+    """One page of ``queryset`` in the asked order, after or before a cursor: one query.
+
+    ``few``: the rows are known to be few (a bounded count said so). The database is then
+    told to find them first and sort them after, instead of walking the sort index in the
+    hope of meeting them soon: for a rare search word, that walk reads the whole index.
+    """
     field, size = SORT_FIELDS.get(query.sort, query.sort), query.page_size
     backwards = query.before is not None
     descending = query.descending != backwards
-    ordering = [f"-{field}", "-pk"] if descending else [field, "pk"]
+    key: Any = field
+    if few:
+        from django.db.models import Value
+        from django.db.models.functions import Coalesce
+
+        # The same order, through an expression no index provides.
+        default = Value("") if field != "modified" and field != "created" else F(field)
+        key = Coalesce(F(field), default)
+    ordering = (
+        [key.desc() if few else f"-{field}", "-pk"]
+        if descending
+        else [key.asc() if few else field, "pk"]
+    )
     cursor = query.before or query.after
     if cursor is not None:
         value, pk = cursor

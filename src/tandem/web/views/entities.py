@@ -95,8 +95,10 @@ def entity_list(request: HttpRequest, type_slug: str) -> HttpResponse:
     for error in query.errors:
         messages.error(request, error)
     field_paths = [column.path for column in columns[1:-1] if column.kind == "field"]
-    page = listing.page_of(rows.select_related(*_select_related(info, field_paths)), query)
     count, exact_count = listing.bounded_count(rows)
+    page = listing.page_of(
+        rows.select_related(*_select_related(info, field_paths)), query, few=exact_count
+    )
     cells = listing.table_cells(info, page.rows, columns[1:-1])
     table = [
         {"entity": entity, "cells": row_cells}
