@@ -94,6 +94,9 @@ class GenerationStats:
     relation_pairs_written: int = 0
     relation_seconds: float = 0.0
     relation_pairs_by_type: dict[str, int] = field(default_factory=dict)
+    busy_organisation: str = ""
+    busy_relations: int = 0
+    command: str = ""
     finished: str = ""
 
     @property
@@ -337,10 +340,10 @@ def relation_pairs(
         yield subject, obj
 
 
-def generate_relations(stats: GenerationStats, total: int, rng: random.Random) -> None:
-    """Spread ``total`` new pairs over ``RELATION_MIX`` through ``bulk_link``."""
-    from tandem.core.models import Relation
-    from tandem.core.services import bulk_link
+def entity_pools(rng: random.Random) -> dict[str, list[int]]:
+    """The ids of the live organisations (shuffled once, so that "big" organisations, the low
+    skewed indices, are spread over the ids) and contacts, as ``generate_relations`` draws
+    them: the same seed gives the same pools."""
     from tandem.persons.models import Contact, Organisation
 
     pools = {
@@ -353,8 +356,17 @@ def generate_relations(stats: GenerationStats, total: int, rng: random.Random) -
             Contact.objects.filter(is_deleted=False).order_by("pk").values_list("pk", flat=True)
         ),
     }
-    # Shuffle once so that "big" organisations (low skewed indices) are spread over the ids.
     rng.shuffle(pools["organisation"])
+    return pools
+
+
+def generate_relations(
+    stats: GenerationStats, total: int, rng: random.Random, pools: dict[str, list[int]]
+) -> None:
+    """Spread ``total`` new pairs over ``RELATION_MIX`` through ``bulk_link``."""
+    from tandem.core.models import Relation
+    from tandem.core.services import bulk_link
+
     started = time.perf_counter()
     done = 0
     for type_id, share, subject_pool, object_pool in RELATION_MIX:
@@ -376,6 +388,56 @@ def generate_relations(stats: GenerationStats, total: int, rng: random.Random) -
         )
         stats.relation_pairs_written = done
     stats.relation_seconds = time.perf_counter() - started
+
+
+def top_up_busiest(
+    stats: GenerationStats, target: int, rng: random.Random, pools: dict[str, list[int]]
+) -> None:
+    """Give the skew's biggest organisation (the first of the shuffled pool) exactly
+    ``target`` relations, adding pairs of the ``RELATION_MIX`` types (in its shares) where it
+    is the object, with random subjects: the worst case of a detail page, whatever the size.
+
+    The skew alone gives the biggest organisation about pairs/√organisations relations
+    (2,500 for 2.5M pairs and 1M organisations). Nothing is added if it already has more.
+    """
+    from tandem.core.models import Entity, Relation
+    from tandem.core.services import bulk_link
+
+    if not pools["organisation"]:
+        return
+    busy = pools["organisation"][0]
+    have = Relation.objects.filter(subject_id=busy).count()
+    missing = max(0, target - have)
+    started = time.perf_counter()
+    added = 0
+    shares = [share for _, share, subject_pool, _ in RELATION_MIX if pools[subject_pool]]
+    mix = [entry for entry in RELATION_MIX if pools[entry[2]]]
+    wanted = [round(missing * share / sum(shares)) for share in shares]
+    wanted[0] += missing - sum(wanted)
+    for (type_id, _, subject_pool, _), count in zip(mix, wanted, strict=True):
+        if count <= 0:
+            continue
+        seen = set(
+            Relation.objects.filter(type_id=type_id, object_id=busy).values_list(
+                "subject_id", "object_id"
+            )
+        )
+        subjects = pools[subject_pool]
+        pairs = relation_pairs(rng, count, subjects, [busy], seen, skewed=False)
+        written = bulk_link(user=None, relation_type=type_id, pairs=list(pairs))
+        added += written
+        stats.relation_pairs_by_type[type_id] = (
+            stats.relation_pairs_by_type.get(type_id, 0) + written
+        )
+    stats.relation_pairs_written += added
+    stats.relation_seconds += time.perf_counter() - started
+    stats.busy_organisation = str(Entity.objects.get(pk=busy).uuid)
+    stats.busy_relations = Relation.objects.filter(subject_id=busy).count()
+    print(
+        f"  busiest organisation {stats.busy_organisation}: {have:,} relations, "
+        f"{added:,} pairs added, now {stats.busy_relations:,}",
+        flush=True,
+    )
 
 
 def analyse(connection: Any) -> None:
@@ -404,6 +466,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--contacts", type=int, default=1000)
     parser.add_argument("--relations", type=int, default=5000, help="relation pairs to write")
     parser.add_argument("--batch", type=int, default=5000, help="entities per transaction")
+    parser.add_argument(
+        "--busy-relations",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then give the most skewed organisation exactly N relations (0: leave the skew)",
+    )
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument(
         "--reset",
@@ -426,10 +495,15 @@ def main(argv: Sequence[str] | None = None) -> GenerationStats:
     stats = GenerationStats(
         vendor=connection.vendor, database=str(connection.settings_dict["NAME"]), seed=args.seed
     )
+    stats.command = " ".join(["bench/generate.py", *(sys.argv[1:] if argv is None else argv)])
     print(f"Database: {connection.vendor} {stats.database}", flush=True)
     generate_entities(stats, args.organisations, args.contacts, rng, args.batch)
-    if args.relations:
-        generate_relations(stats, args.relations, rng)
+    if args.relations or args.busy_relations:
+        pools = entity_pools(rng)
+        if args.relations:
+            generate_relations(stats, args.relations, rng, pools)
+        if args.busy_relations:
+            top_up_busiest(stats, args.busy_relations, rng, pools)
     analyse(connection)
     stats.finished = timezone.now().isoformat(timespec="seconds")
     if previous is not None and not stats.organisations_written + stats.contacts_written:
