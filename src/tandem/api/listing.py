@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from tandem.api.fields import ApiField, find_choice, find_user
 from tandem.api.problems import ApiProblem
-from tandem.core.search import fold
+from tandem.core.search import search_words_q
 from tandem.persons.models import Address
 
 MAX_ORDER_KEYS = 4
@@ -129,8 +129,7 @@ def apply_filters(
         if raw is None or name not in keys:
             continue
         queryset = queryset.filter(_parse_filter(name, keys[name], raw))
-    for word in fold(text or "").split():
-        queryset = queryset.filter(search_text__contains=word)
+    queryset = queryset.filter(search_words_q(text or ""))
     return queryset
 
 

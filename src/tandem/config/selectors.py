@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from tandem.core.models import PropertyType, RelationType
 from tandem.core.registry import entity_types
-from tandem.core.search import fold
+from tandem.core.search import fold, search_words_q
 from tandem.persons.models import Organisation
 
 
@@ -104,6 +104,5 @@ def property_types() -> QuerySet[PropertyType]:
 def organisations_to_manage(text: str, *, limit: int = 20) -> list[Organisation]:
     """Organisations not yet managed and not in the trash, matching every word of ``text``."""
     organisations = Organisation.objects.filter(is_managed=False, is_deleted=False)
-    for word in fold(text).split():
-        organisations = organisations.filter(search_text__contains=word)
+    organisations = organisations.filter(search_words_q(text))
     return list(organisations.order_by("sort_label", "pk")[:limit])

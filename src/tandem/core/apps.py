@@ -9,7 +9,9 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
 
-        from tandem.core.search import register_sqlite_fold
+        from tandem.core.search import keep_search_index, register_sqlite_fold
 
         connection_created.connect(register_sqlite_fold, dispatch_uid="tandem_sqlite_fold")
+        post_migrate.connect(keep_search_index, sender=self, dispatch_uid="tandem_search_index")

@@ -10,6 +10,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from tandem.core.models import (
+    LABEL_MAX_LENGTH,
+    SEARCH_TEXT_MAX_LENGTH,
     Entity,
     EntityFilter,
     HistoryEntry,
@@ -20,7 +22,7 @@ from tandem.core.models import (
     SavedView,
     User,
 )
-from tandem.core.search import Folded, fold
+from tandem.core.search import Folded, fold, search_text_q, search_words_q
 
 #: "Not in the trash", written so that databases use the (entity type, trash, sort label)
 #: index: Django writes ``is_deleted=False`` as ``NOT is_deleted``, which SQLite and MySQL
@@ -177,8 +179,7 @@ def picker_candidates(
             )
         )
     )
-    for word in fold(text).split():
-        candidates = candidates.filter(search_text__contains=word)
+    candidates = candidates.filter(search_words_q(text))
     return list(candidates.order_by("sort_label", "pk")[:limit])
 
 
@@ -196,8 +197,7 @@ def search_entities(
     types = list(types)
     if types:
         entities = entities.filter(entity_type_id__in=types)
-    for word in fold(text).split():
-        entities = entities.filter(search_text__contains=word)
+    entities = entities.filter(search_words_q(text))
     return entities.order_by("sort_label", "pk")
 
 
@@ -260,12 +260,34 @@ def filter_text(queryset: QuerySet, field_path: str, text: str) -> QuerySet:
     folded = fold(text)
     if not folded:
         return queryset
+    if copied_in_search_text(queryset.model, field_path):
+        # The indexed search text holds the whole column: it narrows the rows first, and the
+        # column's own test runs on those only.
+        queryset = queryset.filter(search_text_q(folded))
     annotation = f"_folded_{field_path}"
     # MySQL's ``contains`` is LIKE BINARY; ``icontains`` lets the collation ignore accents.
     lookup = "icontains" if connection.vendor == "mysql" else "contains"
     return queryset.annotate(**{annotation: Folded(field_path)}).filter(
         **{f"{annotation}__{lookup}": folded}
     )
+
+
+def copied_in_search_text(model: type[Entity], field_path: str) -> bool:
+    """Whether ``Entity.search_text`` always holds this column's whole folded value: the label,
+    and the search fields whose maximum lengths (and those before them) fit in it uncut."""
+    if field_path == "label":
+        return True
+    used = LABEL_MAX_LENGTH
+    for name in model.search_fields:
+        max_length = model._meta.get_field(name).max_length
+        if max_length is None:
+            return False
+        used += 1 + max_length
+        if used > SEARCH_TEXT_MAX_LENGTH:
+            return False
+        if name == field_path:
+            return True
+    return False
 
 
 def visible_filters(user: User | None) -> QuerySet[EntityFilter]:

@@ -19,7 +19,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import QueryDict
 
 from tandem.core.registry import EntityTypeInfo
-from tandem.core.search import fold
+from tandem.core.search import search_words_q
 from tandem.core.selectors import filter_text
 from tandem.web.presenters import field_label
 
@@ -238,8 +238,7 @@ def decode_cursor(cursor: str | None) -> tuple[Any, int] | None:
 def filtered(queryset: QuerySet, info: EntityTypeInfo, query: ListQuery) -> QuerySet:
     """Rows matching the list-wide text (every word, in the folded search text) and the
     per-column quick searches, all case- and accent-blind."""
-    for word in fold(query.text).split():
-        queryset = queryset.filter(search_text__contains=word)
+    queryset = queryset.filter(search_words_q(query.text))
     for path, value in query.column_filters.items():
         queryset = filter_text(queryset, _search_path(info.model, path), value)
     return queryset

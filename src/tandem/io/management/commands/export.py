@@ -10,7 +10,7 @@ from tandem.core.exceptions import PermissionDenied
 from tandem.core.filters import FilterBroken, apply_filter
 from tandem.core.permissions import check_permission
 from tandem.core.registry import entity_types
-from tandem.core.search import fold
+from tandem.core.search import search_words_q
 from tandem.core.selectors import NOT_TRASHED, visible_filters
 from tandem.io.export import DELIMITERS, FORMATS, ExportRefused, export_entities, list_columns
 
@@ -86,8 +86,7 @@ class Command(BaseCommand):
         queryset = info.model._default_manager.filter(entity_type_id=info.content_type.pk)
         if not options["include_trashed"]:
             queryset = queryset.filter(NOT_TRASHED)
-        for word in fold(options["search"]).split():
-            queryset = queryset.filter(search_text__contains=word)
+        queryset = queryset.filter(search_words_q(options["search"]))
         if options["saved_filter"] is not None:
             queryset = self._filtered(queryset, info, options["saved_filter"], user)
         try:
