@@ -161,3 +161,16 @@ def test_organisation_figures(make_org):
     )
     organisation.refresh_from_db()
     assert (organisation.employees, organisation.capital) == (12, Decimal("10000.50"))
+
+
+def test_our_organisations_have_a_partial_index_where_the_database_has_partial_indexes(db):
+    """The managed organisations are read on every detail page and by the "My customers"
+    filters: an index holding only them keeps that read from visiting every organisation."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "persons_organisation")
+    if connection.features.supports_partial_indexes:
+        assert constraints["organisation_managed"]["columns"] == ["name"]
+    else:
+        assert "organisation_managed" not in constraints
