@@ -204,3 +204,29 @@ def test_global_search_finds_every_type(logged_in, make_org, make_contact):
     assert "Zébulon SA" in page
     assert "Zebulon Martin" in page
     assert "too long" in logged_in.get(reverse("search"), {"q": "x" * 300}).content.decode()
+
+
+def test_a_view_column_sorts_only_where_an_index_can_serve_the_order(client, user, make_contact):
+    """Sorting a million rows on an unindexed column would sort them all on every page: such
+    a column is shown without a sort link, and asking for it anyway keeps the name order."""
+    from tandem.core.services.views import create_view
+    from tandem.persons.models import Contact
+
+    view = create_view(
+        user=user,
+        name="Names",
+        entity_type=Contact.get_entity_type(),
+        columns=["field:last_name", "field:nickname"],
+        is_private=False,
+    )
+    make_contact("Ann", "Zed", nickname="aaa")
+    make_contact("Bob", "Abe", nickname="zzz")
+    client.force_login(user)
+    contacts = reverse("entity_list", args=["contacts"])
+    page = client.get(contacts, {"view": view.pk}).content.decode()
+    assert "sort=last_name" in page
+    assert "sort=nickname" not in page
+    by_last_name = client.get(contacts, {"view": view.pk, "sort": "last_name"}).content.decode()
+    assert by_last_name.index("Bob Abe") < by_last_name.index("Ann Zed")
+    by_nickname = client.get(contacts, {"view": view.pk, "sort": "nickname"}).content.decode()
+    assert by_nickname.index("Ann Zed") < by_nickname.index("Bob Abe")  # by name instead

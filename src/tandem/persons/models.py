@@ -336,7 +336,8 @@ class Contact(PersonBase):
     prefix = models.CharField(_("prefix"), max_length=50, blank=True)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     middle_name = models.CharField(_("middle name"), max_length=100, blank=True)
-    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    # Indexed: a list sorted by last name walks it (lists sort only on indexed columns).
+    last_name = models.CharField(_("last name"), max_length=100, blank=True, db_index=True)
     suffix = models.CharField(_("suffix"), max_length=50, blank=True)
     nickname = models.CharField(_("nickname"), max_length=100, blank=True)
     position = models.ForeignKey(

@@ -64,9 +64,13 @@ def columns_of(info: EntityTypeInfo, view: Any = None) -> list[Column]:
                 field = _final_field(info.model, argument)
             except (FieldDoesNotExist, AttributeError):  # gone since the view was saved
                 continue
-            # Sorting needs a non-null column for the keyset; text columns are stored as "".
+            # Sorting needs a non-null column for the keyset (text columns are stored as "")
+            # and an index to walk, or a million-row list would be sorted whole on every page.
             sortable = (
-                "__" not in argument and isinstance(field, models.CharField) and not field.null
+                "__" not in argument
+                and isinstance(field, models.CharField)
+                and not field.null
+                and sorts_by_index(info.model, argument)
             ) or argument == "created"
             searchable = isinstance(field, models.CharField | models.TextField | models.JSONField)
             searchable = searchable or isinstance(field, models.ForeignKey)
@@ -76,6 +80,20 @@ def columns_of(info: EntityTypeInfo, view: Any = None) -> list[Column]:
             columns.append(Column(key, choices[key].label, False, False, kind))
     columns.append(Column("modified", _("Last modified"), sortable=True, searchable=False))
     return columns
+
+
+def sorts_by_index(model: type[models.Model], name: str) -> bool:
+    """Whether an index of ``model``'s own table starts with the column ``name`` (a partial
+    index does not count: it holds only some rows)."""
+    field = model._meta.get_field(name)
+    if field.model is not model:  # a parent's column: its indexes start with the type
+        return False
+    if field.db_index or field.unique:
+        return True
+    return any(
+        index.fields and index.fields[0] == name and index.condition is None
+        for index in model._meta.indexes
+    )
 
 
 #: How many related entities a relation column names in one cell.
