@@ -441,15 +441,21 @@ def top_up_busiest(
 
 
 def analyse(connection: Any) -> None:
-    """Refresh PostgreSQL's planner statistics, as autovacuum would some time after a load.
+    """Refresh the planner's statistics, as Tandem's databases would soon after a load.
 
-    Without it, queries right after the load are planned for the old, tiny tables (a
-    sequential scan of a million entities for one entity's relations). SQLite is left as
-    Tandem ships it, which never runs ANALYZE.
+    PostgreSQL's autovacuum would run ANALYZE some time after it: without it, queries right
+    after the load are planned for the old, tiny tables (a sequential scan of a million
+    entities for one entity's relations). On SQLite Tandem runs ANALYZE itself after
+    ``migrate`` and after an import (``tandem.core.statistics``); the generator writes below
+    the importer, so it does the same.
     """
+    from tandem.core.statistics import refresh_planner_statistics
+
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    else:
+        refresh_planner_statistics()
 
 
 def _take(iterator: Iterator[tuple[int, int]], size: int) -> Iterator[tuple[int, int]]:

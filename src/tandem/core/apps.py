@@ -12,6 +12,10 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from tandem.core.search import keep_search_index, register_sqlite_fold
+        from tandem.core.statistics import refresh_after_migrate
 
         connection_created.connect(register_sqlite_fold, dispatch_uid="tandem_sqlite_fold")
         post_migrate.connect(keep_search_index, sender=self, dispatch_uid="tandem_search_index")
+        post_migrate.connect(
+            refresh_after_migrate, sender=self, dispatch_uid="tandem_planner_statistics"
+        )

@@ -34,6 +34,7 @@ from tandem.core.search import fold
 from tandem.core.selectors import NOT_TRASHED
 from tandem.core.services.history import record
 from tandem.core.services.relations import RULES_PREFETCH
+from tandem.core.statistics import refresh_planner_statistics
 from tandem.io.mapping import ADDRESS_FIELDS, NAME_KEY, ImportSettings, is_choice_field
 from tandem.io.rows import SourceRow, SourceTable
 from tandem.io.values import (
@@ -852,7 +853,14 @@ def run_import(
     importer = Importer(
         settings, user=user, filename=filename, job_uuid=job_uuid, progress=progress
     )
-    return importer.run(table, dry_run=dry_run)
+    report = importer.run(table, dry_run=dry_run)
+    if not dry_run and len(table.rows) >= STATISTICS_AFTER_ROWS:
+        refresh_planner_statistics()
+    return report
+
+
+#: An import of at least this many rows refreshes SQLite's planner statistics afterwards.
+STATISTICS_AFTER_ROWS = 1_000
 
 
 # -- small helpers ----------------------------------------------------------------------
