@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import template
 from django.templatetags.static import static
 from django.urls import reverse
@@ -13,10 +15,17 @@ from tandem.core.registry import entity_types
 register = template.Library()
 
 
+@functools.cache
+def _sprite_url() -> str:
+    """The icon sprite's address, looked up in the static files' manifest once per process
+    (a detail page draws a few hundred icons)."""
+    return static("vendor/lucide/sprite.svg")
+
+
 @register.simple_tag
 def icon(name: str, label: str = "") -> str:
     """An icon from the Lucide sprite; decorative unless ``label`` names it for screen readers."""
-    sprite = static("vendor/lucide/sprite.svg")
+    sprite = _sprite_url()
     if label:
         return format_html(
             '<svg class="icon" role="img" aria-label="{}"><use href="{}#{}"></use></svg>',
