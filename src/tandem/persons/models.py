@@ -274,15 +274,6 @@ class Organisation(PersonBase):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        indexes = [
-            # "Our" companies are a handful among possibly millions: the detail page's
-            # "Become a customer" buttons and the built-in "My customers" filters read them.
-            # Partial, so it costs nothing for the others (MariaDB, which has no partial
-            # indexes, goes without; Django does not create it there).
-            models.Index(
-                fields=["name"], condition=models.Q(is_managed=True), name="organisation_managed"
-            ),
-        ]
 
     def compute_label(self) -> str:
         return self.name
