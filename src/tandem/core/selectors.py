@@ -80,7 +80,10 @@ def relation_summary(entity: Entity, *, per_type: int = RELATIONS_PER_GROUP) -> 
     )
     if not totals:
         return []
-    first = (
+    # The window ranks narrow rows (id, type, the other entity's name); only the relations it
+    # keeps are read whole, with their type and object: the ranking of thousands of
+    # relations costs what their ids and names do.
+    first_ids = (
         Relation.objects.filter(subject_id=entity.pk)
         .annotate(
             position=Window(
@@ -90,6 +93,10 @@ def relation_summary(entity: Entity, *, per_type: int = RELATIONS_PER_GROUP) -> 
             )
         )
         .filter(position__lte=per_type)
+        .values("pk")
+    )
+    first = (
+        Relation.objects.filter(pk__in=first_ids)
         .select_related("type", "object")
         .order_by("type__predicate", "object__sort_label", "pk")
     )
