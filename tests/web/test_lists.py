@@ -230,3 +230,60 @@ def test_a_view_column_sorts_only_where_an_index_can_serve_the_order(client, use
     assert by_last_name.index("Bob Abe") < by_last_name.index("Ann Zed")
     by_nickname = client.get(contacts, {"view": view.pk, "sort": "nickname"}).content.decode()
     assert by_nickname.index("Ann Zed") < by_nickname.index("Bob Abe")  # by name instead
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        ["zz", 10**30],  # beyond a 64-bit id
+        ["zz", -(10**30)],
+        ["zz", True],  # JSON's true is a Python int too
+        [{"dt": "2026-01-01T00:00:00+00:00"}, 1],  # a moment where the sort is by name
+    ],
+)
+def test_a_tampered_cursor_gives_the_first_page(logged_in, make_org, cursor):
+    import base64
+    import json
+
+    make_org("Alpha")
+    raw = base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode().rstrip("=")
+    for params in ({"after": raw}, {"before": raw}, {"sort": "-email", "after": raw}):
+        response = logged_in.get(LIST, params)
+        assert response.status_code == 200
+        assert "Alpha" in response.content.decode()
+
+
+def test_a_text_cursor_on_a_list_sorted_by_date_gives_the_first_page(logged_in, make_org):
+    make_org("Alpha")
+    response = logged_in.get(LIST, {"sort": "-modified", "after": encode_cursor("zz", 23)})
+    assert response.status_code == 200
+    assert "Alpha" in response.content.decode()
+
+
+def test_a_nul_character_in_any_search_finds_nothing_without_an_error(logged_in, make_org):
+    make_org("Alpha")
+    for params in ({"q": "al\x00pha"}, {"f_label": "a\x00"}, {"f_email": "x\x00y"}):
+        response = logged_in.get(LIST, params)
+        assert response.status_code == 200
+        assert "Nothing matches these filters." in response.content.decode()
+    for name in ("search", "search_suggestions"):
+        assert logged_in.get(reverse(name), {"q": "a\x00b"}).status_code == 200
+
+
+def test_an_owner_column_is_searched_on_the_username(client, user, other_user, make_org):
+    from tandem.core.services.views import create_view
+
+    view = create_view(
+        user=user,
+        name="Owners",
+        entity_type=Organisation.get_entity_type(),
+        columns=["field:owner"],
+        is_private=False,
+    )
+    make_org("Mine")
+    theirs = make_org("Theirs")
+    Organisation.objects.filter(pk=theirs.pk).update(owner=other_user)
+    client.force_login(user)
+    page = client.get(LIST, {"view": view.pk, "f_owner": other_user.username[:4]})
+    assert page.status_code == 200
+    assert names_in(page.content.decode()) == ["Theirs"]

@@ -123,6 +123,7 @@ def _fold_or_none(value):
 #: The FTS5 table that indexes ``core_entity.search_text`` on SQLite (named literally in the
 #: statements below, which hold no value from outside).
 SQLITE_SEARCH_TABLE = "core_entity_search"
+NUL = "\x00"
 #: Trigram indexes find words of at least this many characters; shorter ones scan.
 INDEXED_WORD_LENGTH = 3
 
@@ -188,6 +189,8 @@ def search_text_q(word: str) -> Q:
     from django.db import connection
     from django.db.models.expressions import RawSQL
 
+    if NUL in word:  # no stored text holds one; FTS5 and PostgreSQL refuse it in a query
+        return Q(pk__in=[])
     if connection.vendor == "sqlite" and len(word) >= INDEXED_WORD_LENGTH:
         # A quoted FTS5 phrase is the text itself, quotes doubled: no query syntax gets in,
         # and the word is a parameter.

@@ -22,7 +22,7 @@ from tandem.core.models import (
     SavedView,
     User,
 )
-from tandem.core.search import Folded, fold, search_text_q, search_words_q
+from tandem.core.search import NUL, Folded, fold, search_text_q, search_words_q
 
 #: "Not in the trash", written so that databases use the (entity type, trash, sort label)
 #: index: Django writes ``is_deleted=False`` as ``NOT is_deleted``, which SQLite and MySQL
@@ -267,6 +267,8 @@ def filter_text(queryset: QuerySet, field_path: str, text: str) -> QuerySet:
     folded = fold(text)
     if not folded:
         return queryset
+    if NUL in folded:  # no stored text holds one, and the databases refuse it in a query
+        return queryset.none()
     if copied_in_search_text(queryset.model, field_path):
         # The indexed search text holds the whole column: it narrows the rows first, and the
         # column's own test runs on those only.

@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Q, QuerySet
@@ -29,6 +30,8 @@ MAX_FILTER_LENGTH = 200
 LABEL = "label"
 #: Columns sorted on another column: the name on its folded form (no case, no accents).
 SORT_FIELDS = {LABEL: "sort_label"}
+#: Sortable columns holding moments; every other sortable column holds text.
+DATE_SORT_FIELDS = frozenset({"created", "modified"})
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ def columns_of(info: EntityTypeInfo, view: Any = None) -> list[Column]:
                 and sorts_by_index(info.model, argument)
             ) or argument == "created"
             searchable = isinstance(field, models.CharField | models.TextField | models.JSONField)
-            searchable = searchable or isinstance(field, models.ForeignKey)
+            searchable = searchable or _named_by(field) is not None
             title = field_label(info.model, argument)
             columns.append(Column(argument, title, sortable, searchable))
         elif key in choices:
@@ -169,10 +172,22 @@ def _final_field(model: type[models.Model], path: str) -> models.Field:
     return model._meta.get_field(last)
 
 
+def _named_by(field: models.Field) -> str | None:
+    """The text column a foreign key's target is searched on: a choice's name, a user's
+    username; None for targets without one."""
+    if not isinstance(field, models.ForeignKey):
+        return None
+    target = field.related_model
+    if target is get_user_model():
+        return target.USERNAME_FIELD
+    names = {f.name for f in target._meta.get_fields()}
+    return "name" if "name" in names else None
+
+
 def _search_path(model: type[models.Model], path: str) -> str:
-    """Choice-list columns are searched on their name."""
-    field = _final_field(model, path)
-    return f"{path}__name" if isinstance(field, models.ForeignKey) else path
+    """Foreign-key columns are searched on the text that names their target."""
+    name = _named_by(_final_field(model, path))
+    return f"{path}__{name}" if name else path
 
 
 @dataclass
@@ -224,10 +239,14 @@ def parse_list_query(params: QueryDict, columns: list[Column]) -> ListQuery:
         page_size=page_size,
         text=text,
         column_filters=column_filters,
-        after=decode_cursor(params.get("after")),
-        before=decode_cursor(params.get("before")),
+        after=_cursor_for(sort, params.get("after")),
+        before=_cursor_for(sort, params.get("before")),
         errors=errors,
     )
+
+
+#: The range of the databases' 64-bit ids: a tampered cursor outside it is no cursor.
+MIN_ID, MAX_ID = -(2**63), 2**63 - 1
 
 
 def encode_cursor(value: Any, pk: int) -> str:
@@ -235,6 +254,17 @@ def encode_cursor(value: Any, pk: int) -> str:
         value = {"dt": value.isoformat()}
     raw = json.dumps([value, pk], separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _cursor_for(sort: str, raw: str | None) -> tuple[Any, int] | None:
+    """The cursor if it fits the sort (a moment for dates, text otherwise); a cursor made for
+    another sort, or tampered with, gives the first page instead of an error."""
+    cursor = decode_cursor(raw)
+    if cursor is not None and isinstance(cursor[0], datetime.datetime) != (
+        sort in DATE_SORT_FIELDS
+    ):
+        return None
+    return cursor
 
 
 def decode_cursor(cursor: str | None) -> tuple[Any, int] | None:
@@ -246,7 +276,9 @@ def decode_cursor(cursor: str | None) -> tuple[Any, int] | None:
         value, pk = json.loads(raw)
         if isinstance(value, dict):
             value = datetime.datetime.fromisoformat(value["dt"])
-        if not isinstance(pk, int) or not isinstance(value, str | datetime.datetime):
+        if type(pk) is not int or not MIN_ID <= pk <= MAX_ID:  # bool is an int too
+            return None
+        if not isinstance(value, str | datetime.datetime):
             return None
         return value, pk
     except (ValueError, TypeError, KeyError, binascii.Error, json.JSONDecodeError):
@@ -285,7 +317,7 @@ def page_of(queryset: QuerySet, query: ListQuery, *, few: bool = False) -> Page:
         from django.db.models.functions import Coalesce
 
         # The same order, through an expression no index provides.
-        default = Value("") if field != "modified" and field != "created" else F(field)
+        default = F(field) if field in DATE_SORT_FIELDS else Value("")
         key = Coalesce(F(field), default)
     ordering = (
         [key.desc() if few else f"-{field}", "-pk"]
