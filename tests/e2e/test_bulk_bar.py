@@ -37,3 +37,26 @@ def test_changing_a_field_on_selected_rows(
     expect(page.locator(".message.success")).to_be_visible()
     changed = set(Organisation.objects.filter(sector=retail).values_list("name", flat=True))
     assert changed == {"Bulk Alpha", "Bulk Beta"}
+
+
+def test_trashing_every_row_of_a_list_asks_with_the_count(
+    page: Page, live_server, browser_user, password
+):
+    for number in range(30):  # more than a page, so "apply to all" is offered
+        create_entity(user=browser_user, model=Organisation, data={"name": f"Trash {number:02}"})
+    login(page, live_server, browser_user.username, password)
+    page.goto(url_of(live_server, "/organisations/?q=trash"))
+    page.locator("tbody input[name=selected]").nth(0).check()
+    page.locator("#bulk-action").select_option("trash")
+    page.locator("input[name=scope][value=all]").check()
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.locator("[data-bulk-bar] button[type=submit]").click()
+    page.wait_for_function("true")
+    assert asked == ["Move all 30 rows of this list to the trash, not only the selected ones?"]
+    assert Organisation.objects.filter(is_deleted=True).count() == 0  # dismissed: nothing

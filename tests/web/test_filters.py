@@ -118,6 +118,11 @@ def test_a_broken_filter_shows_its_error_instead_of_failing(logged_in, user, mak
     assert "“Customers of Acme” cannot run: an entity it names has been deleted." in page
     assert "Edit the filter to fix it" in page
     assert names_in(page) == []
+    # Its export says the same instead of giving a file of headers only.
+    export = reverse("entity_export", args=["organisations"])
+    response = logged_in.get(export, {"filter": broken.pk, "format": "csv"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"{ORGS}?filter={broken.pk}"
+    assert "an entity it names has been deleted" in response.content.decode()
 
 
 def test_the_builtin_customer_filter_on_contacts(logged_in, user, make_contact, our_company):
@@ -397,3 +402,61 @@ def test_conditions_are_told_in_words(logged_in, user):
         ORGS, {"filter": described.pk}, HTTP_ACCEPT_LANGUAGE="fr"
     ).content.decode()
     assert "Aucune relation « est client de » vers n’importe quelle fiche" in french
+
+
+def test_a_deleted_property_type_is_shown_as_gone_and_never_swapped_silently(logged_in, user):
+    """The editor used to show the first property type in its place, so saving unchanged
+    turned "is gold" into "is a VIP"."""
+    from tandem.core.services.property_types import create_property_type, delete_property_type
+
+    gold = create_property_type(user=user, text="is gold")
+    gold_ones = create_filter(
+        user=user,
+        name="Gold ones",
+        entity_type=Organisation.get_entity_type(),
+        conditions=[{"type": "property", "property_type": gold.pk, "has": True}],
+    )
+    delete_property_type(user=user, property_type=gold)
+    page = logged_in.get(reverse("filter_edit", args=[gold_ones.pk])).content.decode()
+    assert "The property type this condition used was deleted or disabled" in page
+    assert f'<option value="{gold.pk}" selected>(a deleted property type)</option>' in page
+    response = logged_in.post(
+        reverse("filter_edit", args=[gold_ones.pk]),
+        {"name": "Gold ones", "match": "all", **_row(0, "property", property_type=gold.pk)},
+    )
+    assert response.status_code == 400
+    assert "Condition 1: there is no such property type." in response.content.decode()
+    gold_ones.refresh_from_db()
+    assert gold_ones.conditions[0]["property_type"] == gold.pk
+
+
+def test_a_deleted_relation_type_is_shown_as_gone(logged_in, user):
+    from tandem.core.services import create_relation_type, delete_relation_type
+
+    side, _reverse = create_relation_type(
+        user=user, subject_predicate="sponsors", object_predicate="is sponsored by"
+    )
+    sponsors = create_filter(
+        user=user,
+        name="Sponsors",
+        entity_type=Organisation.get_entity_type(),
+        conditions=[{"type": "relation", "relation_type": side.pk, "has": True}],
+    )
+    delete_relation_type(user=user, relation_type=side)
+    page = logged_in.get(reverse("filter_edit", args=[sponsors.pk])).content.decode()
+    assert "The relation type this condition used was deleted or disabled" in page
+    assert f'<option value="relation:{side.pk}" selected>(a deleted relation type)</option>' in page
+
+
+def test_a_given_entity_must_be_chosen(logged_in):
+    response = logged_in.post(
+        NEW + "?type=organisations",
+        {
+            "name": "Customers of nobody",
+            "match": "all",
+            **_row(0, f"relation:{c.REL_SUB_CUSTOMER_SUPPLIER}", has="yes", target="entity"),
+        },
+    )
+    assert response.status_code == 400
+    assert "Condition 1: choose the entity." in response.content.decode()
+    assert not EntityFilter.objects.filter(name="Customers of nobody").exists()

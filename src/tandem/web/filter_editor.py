@@ -307,11 +307,32 @@ class Editor:
             if other.entity_type_id == self.info.content_type.pk
         ]
 
+    def gone(self, row: Row) -> str:
+        """Why the row's relation or property type cannot be shown: it was deleted (or
+        disabled) since the filter was saved. The row keeps it, so that saving unchanged is
+        refused instead of silently testing the first type of the list."""
+        if row.kind == "relation" and row.argument not in {rt.pk for rt in self.relation_types}:
+            return _(
+                "The relation type this condition used was deleted or disabled: choose another one."
+            )
+        if (
+            row.kind == "property"
+            and row.property_type
+            and row.property_type not in {pt.pk for pt in self.property_types}
+        ):
+            return _(
+                "The property type this condition used was deleted or disabled: choose another one."
+            )
+        return ""
+
     def view(self, row: Row, errors: list[str] | None = None) -> dict[str, Any]:
         """Everything the row's template needs, computed once."""
         filter_field = self.filter_field(row)
         operator = self.operator_of(row)
+        gone = self.gone(row)
+        errors = [gone, *(errors or [])] if gone else errors
         return {
+            "gone": bool(gone),
             "row": row,
             "number": row.index + 1,
             "kind": row.kind,

@@ -88,6 +88,7 @@ def merge_entities(
         merged.check_can_delete()
         moved, dropped = _move_relations(survivor, merged)
         properties = _move_properties(survivor, merged)
+        _repoint_filters(survivor, merged)
         HistoryEntry.objects.filter(entity=merged).update(entity=survivor)
         details = {
             "other_uuid": str(merged.uuid),
@@ -108,6 +109,22 @@ def merge_entities(
         )
         Entity.objects.filter(pk=merged.pk).delete()
     return survivor
+
+
+def _repoint_filters(survivor: Entity, merged: Entity) -> None:
+    """Saved filters that named the merged-away entity ("employees of Dup Alpha") name the
+    survivor, which now holds its relations, instead of breaking. Filters are few: read all."""
+    from tandem.core.models import EntityFilter
+
+    old, new = str(merged.uuid), str(survivor.uuid)
+    for entity_filter in EntityFilter.objects.all():
+        conditions = [
+            {**condition, "entity": new} if condition.get("entity") == old else condition
+            for condition in entity_filter.conditions
+        ]
+        if conditions != entity_filter.conditions:
+            entity_filter.conditions = conditions
+            entity_filter.save(update_fields=["conditions"])
 
 
 def _move_relations(survivor: Entity, merged: Entity) -> tuple[int, int]:

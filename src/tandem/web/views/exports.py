@@ -33,7 +33,17 @@ def entity_export(request: HttpRequest, type_slug: str) -> HttpResponse:
     except PermissionDenied as error:
         raise HttpForbidden(str(error)) from None
     chosen = listing.list_rows(info, request.user, request.GET)
+    if chosen.saved_filter.error:  # an empty file would look like "no rows match"
+        return _back_to_list(request, info, request.GET, chosen.saved_filter.error)
     return export_response(request, info, chosen.rows, chosen.query, request.GET)
+
+
+def _back_to_list(request: HttpRequest, info, params, message: str) -> HttpResponse:
+    """The list the export was asked from, with ``message`` on top."""
+    messages.error(request, message)
+    back = {key: value for key, value in params.items() if key not in EXPORT_PARAMETERS and value}
+    url = reverse("entity_list", args=[info.slug])
+    return redirect(f"{url}?{urlencode(back)}" if back else url)
 
 
 def export_response(
@@ -54,12 +64,7 @@ def export_response(
             bom=params.get("bom") in {"1", "true", "on"},
         )
     except ExportRefused as error:
-        messages.error(request, str(error))
-        back = {
-            key: value for key, value in params.items() if key not in EXPORT_PARAMETERS and value
-        }
-        url = reverse("entity_list", args=[info.slug])
-        return redirect(f"{url}?{urlencode(back)}" if back else url)
+        return _back_to_list(request, info, params, str(error))
     response = StreamingHttpResponse(stream, content_type=stream.content_type)
     every_field = params.get("columns") == "all"
     variant = "-".join(

@@ -100,6 +100,13 @@ def _submitted(request: HttpRequest, editor: Editor) -> HttpResponse:
             index = max((row.index for row in rows), default=-1) + 1
             rows.append(Row(index, what="field:label", operator="icontains"))
         return _page(request, editor, rows, values=values)
+    unchosen = [
+        _("Condition %(number)s: choose the entity.") % {"number": position + 1}
+        for position, row in enumerate(rows)
+        if row.kind == "relation" and row.target == "entity" and not row.entity
+    ]
+    if unchosen:  # saved as is, it would mean "linked to any entity"
+        return _page(request, editor, rows, values=values, errors={"conditions": unchosen})
     conditions = [condition_of(row) for row in rows]
     arguments = {
         "name": values["name"],

@@ -81,9 +81,11 @@
   document.addEventListener("submit", function (event) {
     var action = event.target.querySelector("[data-bulk-action]");
     var button = event.target.querySelector("[data-confirm-trash]");
-    if (action && button && action.value === "trash" && !window.confirm(button.dataset.confirmTrash)) {
-      event.preventDefault();
-    }
+    if (!action || !button || action.value !== "trash") return;
+    // "Apply to all rows" trashes far more than the ticked rows: say so, with the count.
+    var scope = event.target.querySelector("input[name=scope][value=all]");
+    var message = scope && scope.checked ? button.dataset.confirmTrashAll : button.dataset.confirmTrash;
+    if (!window.confirm(message)) event.preventDefault();
   });
 
   // The relation picker: a checked result moves to the "chosen" list, so it stays chosen while
