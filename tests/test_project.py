@@ -35,3 +35,16 @@ def test_deploy_checks_pass_in_production_mode(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_postgresql_connections_plan_without_parallel_workers_unless_told(monkeypatch):
+    """A parallel worker cost more to start than Tandem's list queries take; a DATABASE_URL
+    that sets its own options keeps them."""
+    from tandem import settings
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://tandem@db.example:5432/crm")
+    assert settings._database()["OPTIONS"]["options"] == "-c max_parallel_workers_per_gather=0"
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgres://tandem@db.example:5432/crm?options=-c%20work_mem%3D64MB"
+    )
+    assert settings._database()["OPTIONS"]["options"] == "-c work_mem=64MB"
