@@ -571,6 +571,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> None:
     args = parse_args(argv)
     setup_django()
+    from tandem.wsgi import freeze_startup_objects
+
+    freeze_startup_objects()  # what `tandem serve`'s workers do after loading Tandem
     from django.db import connection
     from django.test import Client
 
