@@ -39,7 +39,7 @@ def hub(user, make_org):
 
 
 def test_the_summary_keeps_the_first_of_each_type_and_the_totals(hub, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         groups = {str(group.relation_type): group for group in relation_summary(hub)}
     partners = groups["is a partner of"]
     assert partners.total == 130 and len(partners.relations) == 20 and partners.more == 110

@@ -70,8 +70,8 @@ RELATIONS_PER_GROUP = 20
 
 def relation_summary(entity: Entity, *, per_type: int = RELATIONS_PER_GROUP) -> list[RelationGroup]:
     """The first ``per_type`` relations of each type (by the other entity's name) with each
-    type's total, in two queries: an entity with thousands of relations costs what one with
-    a handful does."""
+    type's total, in three queries: an entity with thousands of relations costs what one
+    with a handful does."""
     totals = dict(
         Relation.objects.filter(subject_id=entity.pk)
         .values("type_id")
@@ -93,10 +93,12 @@ def relation_summary(entity: Entity, *, per_type: int = RELATIONS_PER_GROUP) -> 
             )
         )
         .filter(position__lte=per_type)
-        .values("pk")
+        .values_list("pk", flat=True)
     )
+    # Listed, not a subquery: PostgreSQL cannot guess how few the window keeps, and on a
+    # mid-sized table it hashed the whole relation table to join them.
     first = (
-        Relation.objects.filter(pk__in=first_ids)
+        Relation.objects.filter(pk__in=list(first_ids))
         .select_related("type", "object")
         .order_by("type__predicate", "object__sort_label", "pk")
     )
