@@ -59,7 +59,7 @@ def test_entities_that_refuse_are_named_and_the_others_done(logged_in, make_org)
     page = post(logged_in, "field", [a, b], field="name", value="").content.decode()
     # One line per reason, naming the entities it stopped.
     assert page.count("This field cannot be blank.") == 1
-    assert "This field cannot be blank. (2 entities: Alpha, Beta)" in page
+    assert "Name: This field cannot be blank. (2 entities: Alpha, Beta)" in page
     assert set(Organisation.objects.values_list("name", flat=True)) >= {"Alpha", "Beta"}
 
 

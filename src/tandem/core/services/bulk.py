@@ -7,8 +7,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from tandem.core.exceptions import TandemError
 from tandem.core.models import Entity, Property, PropertyType, RelationType, User
@@ -30,10 +32,25 @@ class BulkReport:
     failures: list[tuple[str, str]] = field(default_factory=list)
 
 
-def error_text(error: Exception) -> str:
-    if isinstance(error, ValidationError):
+def error_text(error: Exception, model: type[Entity] | None = None) -> str:
+    """The refusal in words, each field's messages led by the field's name: a bulk report
+    says "Name: This field cannot be blank.", not only the second half."""
+    if not isinstance(error, ValidationError):
+        return str(error)
+    if model is None or not hasattr(error, "error_dict"):
         return " ".join(error.messages)
-    return str(error)
+    parts = []
+    for name, messages in error.message_dict.items():
+        try:
+            label = capfirst(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:  # NON_FIELD_ERRORS, or a rule about several fields
+            parts.extend(messages)
+            continue
+        parts.extend(
+            _("%(field)s: %(message)s") % {"field": label, "message": message}
+            for message in messages
+        )
+    return " ".join(parts)
 
 
 def run_each(entities: Iterable[Entity], action: Callable[[Entity], bool]) -> BulkReport:
@@ -45,7 +62,7 @@ def run_each(entities: Iterable[Entity], action: Callable[[Entity], bool]) -> Bu
             with transaction.atomic():
                 changed = action(entity)
         except (TandemError, ValidationError) as error:
-            report.failures.append((entity.label, error_text(error)))
+            report.failures.append((entity.label, error_text(error, type(entity))))
         else:
             if changed:
                 report.done += 1
