@@ -287,3 +287,11 @@ def test_an_owner_column_is_searched_on_the_username(client, user, other_user, m
     page = client.get(LIST, {"view": view.pk, "f_owner": other_user.username[:4]})
     assert page.status_code == 200
     assert names_in(page.content.decode()) == ["Theirs"]
+
+
+@pytest.mark.parametrize("view", ["abc", "999999"])
+def test_an_unknown_view_says_so_and_shows_the_default_columns(logged_in, make_org, view):
+    make_org("Alpha")
+    page = logged_in.get(LIST, {"view": view}).content.decode()
+    assert "This view does not exist (any more), or is not for this list" in page
+    assert "Alpha" in page

@@ -94,6 +94,11 @@ def entity_list(request: HttpRequest, type_slug: str) -> HttpResponse:
     )
     for error in query.errors:
         messages.error(request, error)
+    if request.GET.get("view") and chosen.saved_view is None:
+        messages.error(
+            request,
+            _("This view does not exist (any more), or is not for this list: default columns."),
+        )
     field_paths = [column.path for column in columns[1:-1] if column.kind == "field"]
     count, exact_count = listing.bounded_count(rows)
     page = listing.page_of(
