@@ -135,3 +135,20 @@ def test_merging_one_of_ours_away_is_announced(logged_in, make_org, our_company)
     other = make_org("Other")
     page = logged_in.get(merge_url(other), {"with": our_company.uuid}).content.decode()
     assert "is one of our organisations: “Other” becomes one of ours in its place." in page
+
+
+def test_taking_the_other_name_says_the_two_are_one(logged_in, make_org):
+    keep, away = make_org("Dup Alpha 2"), make_org("Dup Alpha")
+    response = logged_in.post(
+        merge_url(keep),
+        {
+            "with": away.uuid,
+            "survivor_version": keep.version,
+            "merged_version": away.version,
+            "field_name": "take",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "The two records are now one: “Dup Alpha”." in page
+    assert "was merged into" not in page

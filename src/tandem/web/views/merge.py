@@ -124,11 +124,12 @@ def merge(request: HttpRequest, type_slug: str, uuid: Any) -> HttpResponse:
         except TandemError as error:
             errors = [str(error)]
         else:
-            messages.success(
-                request,
-                _("“%(merged)s” was merged into “%(entity)s”.")
-                % {"merged": merged.label, "entity": kept.label},
+            done = (
+                _("The two records are now one: “%(entity)s”.")
+                if merged.label == kept.label  # the kept one took the other's name
+                else _("“%(merged)s” was merged into “%(entity)s”.")
             )
+            messages.success(request, done % {"merged": merged.label, "entity": kept.label})
             return redirect("entity_detail", info.slug, kept.uuid)
     swap = (
         reverse("entity_merge", args=[info.slug, merged.uuid])
