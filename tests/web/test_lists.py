@@ -216,7 +216,7 @@ def test_a_view_column_sorts_only_where_an_index_can_serve_the_order(client, use
         user=user,
         name="Names",
         entity_type=Contact.get_entity_type(),
-        columns=["field:last_name", "field:nickname"],
+        columns=["field:last_name", "field:nickname", "field:created"],
         is_private=False,
     )
     make_contact("Ann", "Zed", nickname="aaa")
@@ -225,6 +225,7 @@ def test_a_view_column_sorts_only_where_an_index_can_serve_the_order(client, use
     contacts = reverse("entity_list", args=["contacts"])
     page = client.get(contacts, {"view": view.pk}).content.decode()
     assert "sort=last_name" in page
+    assert "sort=created" in page  # dates sort on the (type, trash, date) indexes
     assert "sort=nickname" not in page
     by_last_name = client.get(contacts, {"view": view.pk, "sort": "last_name"}).content.decode()
     assert by_last_name.index("Bob Abe") < by_last_name.index("Ann Zed")

@@ -74,7 +74,7 @@ def columns_of(info: EntityTypeInfo, view: Any = None) -> list[Column]:
                 and isinstance(field, models.CharField)
                 and not field.null
                 and sorts_by_index(info.model, argument)
-            ) or argument == "created"
+            ) or argument in DATE_SORT_FIELDS
             searchable = isinstance(field, models.CharField | models.TextField | models.JSONField)
             searchable = searchable or _named_by(field) is not None
             title = field_label(info.model, argument)
