@@ -39,3 +39,35 @@ def test_the_export_menu_downloads_the_filtered_list(
     assert download.value.suggested_filename.endswith(".csv")
     content = Path(download.value.path()).read_text(encoding="utf-8")
     assert "Zoé Dupont" in content and "Max Martin" not in content
+
+
+def test_exporting_through_a_broken_filter_comes_back_to_the_list_with_why(
+    page: Page, live_server, browser_user, password
+):
+    from tandem.core.services import delete_entity, trash_entity
+    from tandem.core.services.filters import create_filter
+    from tandem.persons import constants
+    from tandem.persons.models import Organisation
+
+    supplier = create_entity(user=browser_user, model=Organisation, data={"name": "Gone Ltd"})
+    broken = create_filter(
+        user=browser_user,
+        name="Customers of Gone",
+        entity_type=Organisation.get_entity_type(),
+        conditions=[
+            {
+                "type": "relation",
+                "relation_type": constants.REL_SUB_CUSTOMER_SUPPLIER,
+                "entity": str(supplier.uuid),
+            }
+        ],
+    )
+    trash_entity(user=browser_user, entity=supplier)
+    delete_entity(user=browser_user, entity=supplier)
+    login(page, live_server, browser_user.username, password)
+    page.goto(url_of(live_server, f"/organisations/?filter={broken.pk}"))
+    menu = page.locator("details.export-menu")
+    menu.locator("summary").click()
+    menu.locator("ul a").first.click()  # no file: the list again, with the reason on top
+    page.wait_for_load_state()
+    expect(page.locator(".message.error")).to_contain_text("an entity it names has been deleted")
