@@ -418,7 +418,7 @@ def test_a_deleted_property_type_is_shown_as_gone_and_never_swapped_silently(log
     )
     delete_property_type(user=user, property_type=gold)
     page = logged_in.get(reverse("filter_edit", args=[gold_ones.pk])).content.decode()
-    assert "The property type this condition used was deleted or disabled" in page
+    assert "The property type this condition used was deleted: choose another one." in page
     assert f'<option value="{gold.pk}" selected>(a deleted property type)</option>' in page
     response = logged_in.post(
         reverse("filter_edit", args=[gold_ones.pk]),
@@ -444,7 +444,7 @@ def test_a_deleted_relation_type_is_shown_as_gone(logged_in, user):
     )
     delete_relation_type(user=user, relation_type=side)
     page = logged_in.get(reverse("filter_edit", args=[sponsors.pk])).content.decode()
-    assert "The relation type this condition used was deleted or disabled" in page
+    assert "The relation type this condition used was deleted: choose another one." in page
     assert f'<option value="relation:{side.pk}" selected>(a deleted relation type)</option>' in page
 
 
@@ -460,3 +460,29 @@ def test_a_given_entity_must_be_chosen(logged_in):
     assert response.status_code == 400
     assert "Condition 1: choose the entity." in response.content.decode()
     assert not EntityFilter.objects.filter(name="Customers of nobody").exists()
+
+
+def test_a_disabled_property_type_is_shown_by_name_and_kept(logged_in, user):
+    from tandem.core.services.property_types import (
+        create_property_type,
+        set_property_type_enabled,
+    )
+
+    silver = create_property_type(user=user, text="is silver")
+    silver_ones = create_filter(
+        user=user,
+        name="Silver ones",
+        entity_type=Organisation.get_entity_type(),
+        conditions=[{"type": "property", "property_type": silver.pk, "has": True}],
+    )
+    set_property_type_enabled(user=user, property_type=silver, enabled=False)
+    page = logged_in.get(reverse("filter_edit", args=[silver_ones.pk])).content.decode()
+    assert "This property type is disabled: the filter still tests it" in page
+    assert f'<option value="{silver.pk}" selected>is silver (disabled)</option>' in page
+    response = logged_in.post(
+        reverse("filter_edit", args=[silver_ones.pk]),
+        {"name": "Silver ones", "match": "all", **_row(0, "property", property_type=silver.pk)},
+    )
+    assert response.status_code == 302  # kept as it was
+    silver_ones.refresh_from_db()
+    assert silver_ones.conditions[0]["property_type"] == silver.pk

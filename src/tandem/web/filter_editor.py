@@ -307,32 +307,44 @@ class Editor:
             if other.entity_type_id == self.info.content_type.pk
         ]
 
-    def gone(self, row: Row) -> str:
-        """Why the row's relation or property type cannot be shown: it was deleted (or
-        disabled) since the filter was saved. The row keeps it, so that saving unchanged is
-        refused instead of silently testing the first type of the list."""
+    def gone(self, row: Row) -> tuple[str, str] | None:
+        """The row's relation or property type when the editor no longer offers it, as
+        (what the menu shows, why): deleted, or disabled since the filter was saved. The row
+        keeps it, so that saving never silently tests the first type of the list instead (a
+        deleted one is then refused, a disabled one kept)."""
+        from tandem.core.models import PropertyType, RelationType
+
         if row.kind == "relation" and row.argument not in {rt.pk for rt in self.relation_types}:
-            return _(
-                "The relation type this condition used was deleted or disabled: choose another one."
+            relation_type = RelationType.objects.filter(pk=row.argument).first()
+            if relation_type is None:
+                return _("(a deleted relation type)"), _(
+                    "The relation type this condition used was deleted: choose another one."
+                )
+            return _("%(type)s (disabled)") % {"type": _capital(str(relation_type))}, _(
+                "This relation type is disabled: the filter still tests it, but it is no "
+                "longer offered."
             )
-        if (
-            row.kind == "property"
-            and row.property_type
-            and row.property_type not in {pt.pk for pt in self.property_types}
-        ):
-            return _(
-                "The property type this condition used was deleted or disabled: choose another one."
+        offered = {pt.pk for pt in self.property_types}
+        if row.kind == "property" and row.property_type and row.property_type not in offered:
+            property_type = PropertyType.objects.filter(pk=row.property_type).first()
+            if property_type is None:
+                return _("(a deleted property type)"), _(
+                    "The property type this condition used was deleted: choose another one."
+                )
+            return _("%(type)s (disabled)") % {"type": property_type}, _(
+                "This property type is disabled: the filter still tests it, but it is no "
+                "longer offered."
             )
-        return ""
+        return None
 
     def view(self, row: Row, errors: list[str] | None = None) -> dict[str, Any]:
         """Everything the row's template needs, computed once."""
         filter_field = self.filter_field(row)
         operator = self.operator_of(row)
         gone = self.gone(row)
-        errors = [gone, *(errors or [])] if gone else errors
+        errors = [gone[1], *(errors or [])] if gone else errors
         return {
-            "gone": bool(gone),
+            "gone": gone[0] if gone else "",
             "row": row,
             "number": row.index + 1,
             "kind": row.kind,
