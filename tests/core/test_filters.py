@@ -484,3 +484,28 @@ def test_number_bounds_outside_a_columns_range_keep_empty_values_out(user, towns
         "Société Lyonnaise",
     ]
     assert names(user, make_filter(user, [field("employees", "lt", "-1")], name="G")) == []
+
+
+@pytest.mark.parametrize("limit", [0, 1, 5_000])
+def test_relation_conditions_mean_the_same_whether_their_ids_are_listed_or_a_subquery(
+    user, make_org, our_company, monkeypatch, limit
+):
+    """Few matches are named in the query, many are read through a subquery: the same rows."""
+    import tandem.core.filters as filters_module
+
+    monkeypatch.setattr(filters_module, "LISTED_IDS_LIMIT", limit)
+    alpha, beta = make_org("Alpha"), make_org("Beta")
+    make_org("Gamma")
+    for customer in (alpha, beta):
+        link(
+            user=user,
+            subject=customer,
+            relation_type=c.REL_SUB_CUSTOMER_SUPPLIER,
+            object=our_company,
+        )
+    customer = {"type": "relation", "relation_type": c.REL_SUB_CUSTOMER_SUPPLIER, "has": True}
+    of_ours = {**customer, "entity": str(our_company.uuid)}
+    assert names(user, make_filter(user, [of_ours])) == ["Alpha", "Beta"]
+    not_of_ours = make_filter(user, [{**of_ours, "has": False}], name="Not")
+    assert {"Alpha", "Beta"}.isdisjoint(names(user, not_of_ours))
+    assert "Gamma" in names(user, not_of_ours)

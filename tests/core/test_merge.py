@@ -174,23 +174,13 @@ def test_only_fields_of_the_forms_can_be_taken(user, make_org):
 
 def test_a_filter_naming_the_merged_away_entity_names_the_survivor(user, make_org, make_contact):
     from tandem.core.filters import apply_filter
-    from tandem.core.services.filters import create_filter
+    from tests.factories import relation_filter
 
     survivor, duplicate = make_org("Alpha"), make_org("Alpha (duplicate)")
     employee = make_contact("Eve", "Worker")
     link(user=user, subject=employee, relation_type=c.REL_SUB_EMPLOYED_BY, object=duplicate)
-    employees = create_filter(
-        user=user,
-        name="Employees of the duplicate",
-        entity_type=Contact.get_entity_type(),
-        conditions=[
-            {
-                "type": "relation",
-                "relation_type": c.REL_SUB_EMPLOYED_BY,
-                "has": True,
-                "entity": str(duplicate.uuid),
-            }
-        ],
+    employees = relation_filter(
+        user, Contact, "Employees of the duplicate", c.REL_SUB_EMPLOYED_BY, duplicate
     )
     merge(user, survivor, duplicate)
     employees.refresh_from_db()

@@ -45,22 +45,17 @@ def test_exporting_through_a_broken_filter_comes_back_to_the_list_with_why(
     page: Page, live_server, browser_user, password
 ):
     from tandem.core.services import delete_entity, trash_entity
-    from tandem.core.services.filters import create_filter
     from tandem.persons import constants
     from tandem.persons.models import Organisation
+    from tests.factories import relation_filter
 
     supplier = create_entity(user=browser_user, model=Organisation, data={"name": "Gone Ltd"})
-    broken = create_filter(
-        user=browser_user,
-        name="Customers of Gone",
-        entity_type=Organisation.get_entity_type(),
-        conditions=[
-            {
-                "type": "relation",
-                "relation_type": constants.REL_SUB_CUSTOMER_SUPPLIER,
-                "entity": str(supplier.uuid),
-            }
-        ],
+    broken = relation_filter(
+        browser_user,
+        Organisation,
+        "Customers of Gone",
+        constants.REL_SUB_CUSTOMER_SUPPLIER,
+        supplier,
     )
     trash_entity(user=browser_user, entity=supplier)
     delete_entity(user=browser_user, entity=supplier)
